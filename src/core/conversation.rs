@@ -1,0 +1,221 @@
+//! A conversation: its messages and the edits the send loop makes to them.
+
+use serde::{Deserialize, Serialize};
+
+use super::message::{Message, MessageId, MessageStatus, Role, Usage};
+use super::openai::error::ApiError;
+
+/// Identifier of a conversation; also part of its storage key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConversationId(pub String);
+
+impl std::fmt::Display for ConversationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Longest title taken from the first user message, in characters.
+pub const TITLE_CHARS: usize = 48;
+
+/// A conversation and every message in it. Memory management never removes messages
+/// from here; only the user does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub title: String,
+    pub created_at: f64,
+    pub updated_at: f64,
+    pub messages: Vec<Message>,
+}
+
+impl Conversation {
+    /// An empty conversation.
+    pub fn new(id: ConversationId, now: f64) -> Self {
+        Conversation {
+            id,
+            title: String::new(),
+            created_at: now,
+            updated_at: now,
+            messages: Vec::new(),
+        }
+    }
+
+    /// The title to show: the stored one, or "New chat" while there is none.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            "New chat"
+        } else {
+            &self.title
+        }
+    }
+
+    /// Appends a message the user wrote; the first one also names the conversation.
+    pub fn push_user(&mut self, message: Message) {
+        if self.title.is_empty() {
+            self.title = title_from(&message.content);
+        }
+        self.updated_at = message.created_at;
+        self.messages.push(message);
+    }
+
+    /// Appends any message.
+    pub fn push(&mut self, message: Message) {
+        self.updated_at = self.updated_at.max(message.created_at);
+        self.messages.push(message);
+    }
+
+    /// The message with this id.
+    pub fn message_mut(&mut self, id: &MessageId) -> Option<&mut Message> {
+        self.messages.iter_mut().find(|m| &m.id == id)
+    }
+
+    /// Appends streamed text to a reply.
+    pub fn append_to(&mut self, id: &MessageId, text: &str) {
+        if let Some(m) = self.message_mut(id) {
+            m.content.push_str(text);
+        }
+    }
+
+    /// Records the usage reported for a reply.
+    pub fn set_usage(&mut self, id: &MessageId, usage: Usage) {
+        if let Some(m) = self.message_mut(id) {
+            m.usage = Some(usage);
+        }
+    }
+
+    /// Ends a reply with `status`. A reply that ends with no text at all is removed
+    /// (there is nothing to keep), and a failure is then carried by the user message
+    /// it answered, so that message can be retried.
+    pub fn finish_reply(&mut self, id: &MessageId, status: MessageStatus, now: f64) {
+        self.updated_at = now;
+        let Some(index) = self.messages.iter().position(|m| &m.id == id) else {
+            return;
+        };
+        let reply = &mut self.messages[index];
+        if !reply.content.is_empty() {
+            reply.status = status;
+            return;
+        }
+        self.messages.remove(index);
+        if let MessageStatus::Failed { error } = status {
+            if let Some(user) = self.messages[..index]
+                .iter_mut()
+                .rev()
+                .find(|m| m.role == Role::User)
+            {
+                user.status = MessageStatus::Failed { error };
+            }
+        }
+    }
+
+    /// Marks a failed user message as pending again before it is resent.
+    pub fn mark_resent(&mut self, id: &MessageId) {
+        if let Some(m) = self.message_mut(id) {
+            m.status = MessageStatus::Complete;
+        }
+    }
+
+    /// The error of the newest failed message, if the conversation ends in a failure.
+    pub fn last_error(&self) -> Option<&ApiError> {
+        match self.messages.last().map(|m| &m.status) {
+            Some(MessageStatus::Failed { error }) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Any reply still marked as streaming (say, after the page was closed mid-reply)
+    /// is stopped: its partial text is kept.
+    pub fn settle_interrupted(&mut self) {
+        for m in &mut self.messages {
+            if m.status == MessageStatus::Streaming {
+                m.status = MessageStatus::Stopped;
+            }
+        }
+        self.messages
+            .retain(|m| !(m.role == Role::Assistant && m.content.is_empty()));
+    }
+}
+
+/// A title made from the first line of a message, shortened to [`TITLE_CHARS`].
+pub fn title_from(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("").trim();
+    let mut title: String = line.chars().take(TITLE_CHARS).collect();
+    if line.chars().count() > TITLE_CHARS {
+        title = title.trim_end().to_string();
+        title.push('…');
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv() -> Conversation {
+        Conversation::new(ConversationId("c1".into()), 0.0)
+    }
+
+    #[test]
+    fn first_user_message_names_the_conversation() {
+        let mut c = conv();
+        c.push_user(Message::user(
+            MessageId("u1".into()),
+            "  Hello there\nsecond",
+            1.0,
+        ));
+        c.push_user(Message::user(MessageId("u2".into()), "Other", 2.0));
+        assert_eq!(c.title, "Hello there");
+        assert_eq!(c.updated_at, 2.0);
+    }
+
+    #[test]
+    fn long_titles_are_shortened_on_a_char_boundary() {
+        let t = title_from(&"é".repeat(100));
+        assert_eq!(t.chars().count(), TITLE_CHARS + 1);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn an_empty_failed_reply_moves_its_error_to_the_user_message() {
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "hi", 1.0));
+        c.push(Message::pending_reply(MessageId("a1".into()), "m", 2.0));
+        let error = ApiError::network("offline");
+        c.finish_reply(
+            &MessageId("a1".into()),
+            MessageStatus::Failed {
+                error: error.clone(),
+            },
+            3.0,
+        );
+        assert_eq!(c.messages.len(), 1);
+        assert_eq!(c.messages[0].status, MessageStatus::Failed { error });
+        assert!(!c.messages[0].is_context());
+    }
+
+    #[test]
+    fn a_partial_reply_is_kept_when_stopped() {
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "hi", 1.0));
+        c.push(Message::pending_reply(MessageId("a1".into()), "m", 2.0));
+        c.append_to(&MessageId("a1".into()), "Hel");
+        c.finish_reply(&MessageId("a1".into()), MessageStatus::Stopped, 3.0);
+        assert_eq!(c.messages[1].content, "Hel");
+        assert_eq!(c.messages[1].status, MessageStatus::Stopped);
+        assert!(c.messages[1].is_context());
+    }
+
+    #[test]
+    fn settling_after_a_reload_stops_streaming_replies() {
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "hi", 1.0));
+        c.push(Message::pending_reply(MessageId("a1".into()), "m", 2.0));
+        c.append_to(&MessageId("a1".into()), "partial");
+        c.push(Message::pending_reply(MessageId("a2".into()), "m", 2.0));
+        c.settle_interrupted();
+        assert_eq!(c.messages.len(), 2);
+        assert_eq!(c.messages[1].status, MessageStatus::Stopped);
+    }
+}

@@ -1,0 +1,125 @@
+//! One message of a conversation: who said it, what, and how it ended.
+
+use serde::{Deserialize, Serialize};
+
+use super::openai::error::ApiError;
+
+/// Stable identifier of a message, unique within its conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MessageId(pub String);
+
+impl std::fmt::Display for MessageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Who wrote a message, in the API's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    /// The role's name on the wire and in `data-role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// How a message ended up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum MessageStatus {
+    /// Written by the user, or a reply that finished normally.
+    Complete,
+    /// A reply still arriving.
+    Streaming,
+    /// A reply the user stopped; the partial text is kept.
+    Stopped,
+    /// The request for this message (a user message) or the reply itself failed.
+    /// Any partial text is kept.
+    Failed { error: ApiError },
+}
+
+impl MessageStatus {
+    /// The status's name in `data-status`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MessageStatus::Complete => "complete",
+            MessageStatus::Streaming => "streaming",
+            MessageStatus::Stopped => "stopped",
+            MessageStatus::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// Token usage the API reported for the request that produced a reply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    pub total_tokens: u32,
+}
+
+/// A message in a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub role: Role,
+    pub content: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: f64,
+    pub status: MessageStatus,
+    /// The model that wrote a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+impl Message {
+    /// A message the user wrote.
+    pub fn user(id: MessageId, content: impl Into<String>, created_at: f64) -> Self {
+        Message {
+            id,
+            role: Role::User,
+            content: content.into(),
+            created_at,
+            status: MessageStatus::Complete,
+            model: None,
+            usage: None,
+        }
+    }
+
+    /// An empty reply that is about to stream in.
+    pub fn pending_reply(id: MessageId, model: impl Into<String>, created_at: f64) -> Self {
+        Message {
+            id,
+            role: Role::Assistant,
+            content: String::new(),
+            created_at,
+            status: MessageStatus::Streaming,
+            model: Some(model.into()),
+            usage: None,
+        }
+    }
+
+    /// Whether this message belongs in what is sent to the model: failed user messages
+    /// and empty replies do not.
+    pub fn is_context(&self) -> bool {
+        match (&self.status, self.role) {
+            (MessageStatus::Streaming, _) => false,
+            (MessageStatus::Failed { .. }, Role::User) => false,
+            _ => !self.content.is_empty(),
+        }
+    }
+}

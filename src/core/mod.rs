@@ -1,0 +1,9 @@
+//! Pure logic: the data model, talking OpenAI's wire format, parsing streams and
+//! storing values. Nothing here touches a browser API, so all of it runs in `cargo test`.
+
+pub mod conversation;
+pub mod message;
+pub mod openai;
+pub mod persist;
+pub mod settings;
+pub mod sse;

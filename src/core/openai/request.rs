@@ -1,0 +1,212 @@
+//! Building the JSON body of a Chat Completions request.
+
+use serde::Serialize;
+
+use crate::core::conversation::Conversation;
+use crate::core::message::Role;
+
+/// One message as the API receives it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WireMessage {
+    pub role: Role,
+    pub content: String,
+}
+
+/// The options of a request that do not come from the messages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestOptions {
+    pub model: String,
+    pub temperature: f32,
+    /// `None` leaves the reply length to the model.
+    pub max_output_tokens: Option<u32>,
+    pub stream: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
+
+/// A Chat Completions request body.
+#[derive(Debug, Serialize)]
+pub struct ChatRequest {
+    pub model: String,
+    pub messages: Vec<WireMessage>,
+    pub stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_options: Option<StreamOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_completion_tokens: Option<u32>,
+}
+
+/// Whether a model is a reasoning model (o-series, gpt-5 family): these take
+/// `max_completion_tokens` instead of `max_tokens` and reject a custom temperature.
+pub fn is_reasoning_model(model: &str) -> bool {
+    let m = model.trim().to_ascii_lowercase();
+    let m = m.rsplit('/').next().unwrap_or(&m);
+    m.starts_with("gpt-5")
+        || (m.starts_with('o') && m[1..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+impl ChatRequest {
+    /// A request for `messages`, shaped for the model in `options`.
+    pub fn new(options: &RequestOptions, messages: Vec<WireMessage>) -> Self {
+        let reasoning = is_reasoning_model(&options.model);
+        ChatRequest {
+            model: options.model.trim().to_string(),
+            messages,
+            stream: options.stream,
+            stream_options: options.stream.then_some(StreamOptions {
+                include_usage: true,
+            }),
+            temperature: (!reasoning).then_some(options.temperature),
+            max_tokens: options.max_output_tokens.filter(|_| !reasoning),
+            max_completion_tokens: options.max_output_tokens.filter(|_| reasoning),
+        }
+    }
+
+    /// The JSON text to send.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a request is plain data and always serialises")
+    }
+}
+
+/// The full history to send: the system prompt first (when set), then every message
+/// that belongs in the context, oldest first.
+pub fn full_history(system_prompt: &str, conversation: &Conversation) -> Vec<WireMessage> {
+    let system = (!system_prompt.trim().is_empty()).then(|| WireMessage {
+        role: Role::System,
+        content: system_prompt.to_string(),
+    });
+    system
+        .into_iter()
+        .chain(
+            conversation
+                .messages
+                .iter()
+                .filter(|m| m.is_context())
+                .map(|m| WireMessage {
+                    role: m.role,
+                    content: m.content.clone(),
+                }),
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::conversation::ConversationId;
+    use crate::core::message::{Message, MessageId, MessageStatus};
+    use crate::core::openai::error::ApiError;
+    use serde_json::{json, Value};
+
+    fn options(model: &str, max: Option<u32>) -> RequestOptions {
+        RequestOptions {
+            model: model.into(),
+            temperature: 0.7,
+            max_output_tokens: max,
+            stream: true,
+        }
+    }
+
+    fn body(options: &RequestOptions) -> Value {
+        let messages = vec![WireMessage {
+            role: Role::User,
+            content: "hi".into(),
+        }];
+        serde_json::from_str(&ChatRequest::new(options, messages).to_json()).unwrap()
+    }
+
+    #[test]
+    fn a_chat_model_gets_temperature_and_max_tokens() {
+        let b = body(&options("gpt-4o-mini", Some(256)));
+        assert_eq!(
+            b,
+            json!({
+                "model": "gpt-4o-mini",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "temperature": 0.7,
+                "max_tokens": 256
+            })
+        );
+    }
+
+    #[test]
+    fn empty_max_output_tokens_is_not_sent() {
+        let b = body(&options("gpt-4o", None));
+        assert!(b.get("max_tokens").is_none());
+        assert!(b.get("max_completion_tokens").is_none());
+    }
+
+    #[test]
+    fn reasoning_models_get_max_completion_tokens_and_no_temperature() {
+        for model in [
+            "o1",
+            "o3-mini",
+            "o4-mini",
+            "gpt-5",
+            "gpt-5-nano",
+            "openai/gpt-5-mini",
+        ] {
+            let b = body(&options(model, Some(100)));
+            assert!(b.get("temperature").is_none(), "{model}");
+            assert!(b.get("max_tokens").is_none(), "{model}");
+            assert_eq!(b["max_completion_tokens"], 100, "{model}");
+        }
+        for model in ["gpt-4o", "gpt-4.1-mini", "omni-custom", "gpt-3.5-turbo"] {
+            assert!(!is_reasoning_model(model), "{model}");
+        }
+    }
+
+    #[test]
+    fn a_non_streamed_request_has_no_stream_options() {
+        let mut o = options("gpt-4o", None);
+        o.stream = false;
+        let b = body(&o);
+        assert_eq!(b["stream"], false);
+        assert!(b.get("stream_options").is_none());
+    }
+
+    #[test]
+    fn full_history_puts_the_system_prompt_first_and_skips_failed_and_empty() {
+        let mut c = Conversation::new(ConversationId("c".into()), 0.0);
+        c.push_user(Message::user(
+            MessageId("1".into()),
+            "My name is Priya.",
+            1.0,
+        ));
+        let mut reply = Message::pending_reply(MessageId("2".into()), "m", 2.0);
+        reply.content = "Hello Priya!".into();
+        reply.status = MessageStatus::Complete;
+        c.push(reply);
+        let mut failed = Message::user(MessageId("3".into()), "lost?", 3.0);
+        failed.status = MessageStatus::Failed {
+            error: ApiError::network("x"),
+        };
+        c.push(failed);
+        c.push_user(Message::user(
+            MessageId("4".into()),
+            "What is my name?",
+            4.0,
+        ));
+        let wire = full_history("Be brief.", &c);
+        let roles: Vec<_> = wire.iter().map(|m| (m.role, m.content.as_str())).collect();
+        assert_eq!(
+            roles,
+            [
+                (Role::System, "Be brief."),
+                (Role::User, "My name is Priya."),
+                (Role::Assistant, "Hello Priya!"),
+                (Role::User, "What is my name?"),
+            ]
+        );
+        assert_eq!(full_history("  ", &c).len(), 3);
+    }
+}

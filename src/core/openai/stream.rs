@@ -1,0 +1,189 @@
+//! Decoding a streamed Chat Completions reply: SSE events in, reply events out.
+
+use serde::Deserialize;
+
+use super::error::{ApiError, ErrorEnvelope};
+use crate::core::message::Usage;
+use crate::core::sse::SseDecoder;
+
+/// What a part of a streamed reply means for the transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamEvent {
+    /// More reply text.
+    Text(String),
+    /// Why the model stopped (`stop`, `length`, `content_filter`, …).
+    Finish(String),
+    /// Token usage for the whole request (sent last when `include_usage` is set).
+    Usage(Usage),
+    /// An error object sent inside the stream: the reply ends here.
+    Error(ApiError),
+    /// A `data:` line that is not valid JSON: skipped, the stream goes on.
+    Malformed(String),
+    /// `data: [DONE]`: nothing follows.
+    Done,
+}
+
+#[derive(Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<Choice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    #[serde(default)]
+    delta: Option<Delta>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Delta {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+/// Turns the bytes of a streamed reply into [`StreamEvent`]s, whatever the chunking.
+#[derive(Debug, Default)]
+pub struct ReplyDecoder {
+    sse: SseDecoder,
+    done: bool,
+}
+
+impl ReplyDecoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `[DONE]` or an error ended the reply.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Feeds the next bytes of the body.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<StreamEvent> {
+        let events = self.sse.feed(bytes);
+        self.decode(events.into_iter().map(|e| e.data))
+    }
+
+    /// Ends the body.
+    pub fn finish(&mut self) -> Vec<StreamEvent> {
+        let events = self.sse.finish();
+        self.decode(events.into_iter().map(|e| e.data))
+    }
+
+    fn decode(&mut self, data: impl Iterator<Item = String>) -> Vec<StreamEvent> {
+        let mut out = Vec::new();
+        for data in data {
+            if self.done {
+                break;
+            }
+            decode_data(&data, &mut out);
+            self.done = matches!(out.last(), Some(StreamEvent::Done | StreamEvent::Error(_)));
+        }
+        out
+    }
+}
+
+fn decode_data(data: &str, out: &mut Vec<StreamEvent>) {
+    let data = data.trim();
+    if data == "[DONE]" {
+        out.push(StreamEvent::Done);
+        return;
+    }
+    if data.is_empty() {
+        return;
+    }
+    if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(data) {
+        out.push(StreamEvent::Error(ApiError::from_stream(envelope.error)));
+        return;
+    }
+    let chunk = match serde_json::from_str::<Chunk>(data) {
+        Ok(chunk) => chunk,
+        Err(_) => {
+            out.push(StreamEvent::Malformed(data.chars().take(200).collect()));
+            return;
+        }
+    };
+    for choice in chunk.choices {
+        if let Some(text) = choice.delta.and_then(|d| d.content) {
+            if !text.is_empty() {
+                out.push(StreamEvent::Text(text));
+            }
+        }
+        if let Some(reason) = choice.finish_reason {
+            out.push(StreamEvent::Finish(reason));
+        }
+    }
+    if let Some(usage) = chunk.usage {
+        out.push(StreamEvent::Usage(usage));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::openai::error::ErrorKind;
+
+    fn decode_all(body: &str) -> Vec<StreamEvent> {
+        let mut d = ReplyDecoder::new();
+        let mut out = d.feed(body.as_bytes());
+        out.extend(d.finish());
+        out
+    }
+
+    #[test]
+    fn a_final_usage_chunk_with_empty_delta_adds_no_text() {
+        let body = concat!(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n",
+            "data: [DONE]\n\n",
+        );
+        assert_eq!(
+            decode_all(body),
+            [
+                StreamEvent::Text("Hi".into()),
+                StreamEvent::Finish("stop".into()),
+                StreamEvent::Usage(Usage {
+                    prompt_tokens: 5,
+                    completion_tokens: 1,
+                    total_tokens: 6
+                }),
+                StreamEvent::Done,
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_inside_the_stream_ends_the_reply() {
+        let body = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
+        let events = decode_all(body);
+        assert_eq!(events.len(), 2);
+        match &events[1] {
+            StreamEvent::Error(e) => {
+                assert_eq!(e.kind, ErrorKind::Server);
+                assert_eq!(e.message, "boom");
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_reported_and_skipped() {
+        let body = "data: {not json\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n";
+        let events = decode_all(body);
+        assert!(matches!(events[0], StreamEvent::Malformed(_)));
+        assert_eq!(events[1], StreamEvent::Text("ok".into()));
+    }
+
+    #[test]
+    fn nothing_after_done_is_read() {
+        let events =
+            decode_all("data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n");
+        assert_eq!(events, [StreamEvent::Done]);
+    }
+}

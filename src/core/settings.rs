@@ -1,0 +1,240 @@
+//! The user's settings, their defaults, and validation of the settings form.
+
+use serde::{Deserialize, Serialize};
+
+/// OpenAI's own endpoint; any OpenAI-compatible base URL works in its place.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// Models offered in the settings dialog; any other id can be typed in.
+pub const MODELS: &[&str] = &["gpt-4o-mini", "gpt-4o", "gpt-4.1"];
+
+/// System prompt presets: a name for the picker and the prompt itself.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("Helpful assistant", "You are a helpful assistant."),
+    ("Concise Python tutor", "You are a concise Python tutor."),
+    (
+        "Senior Python code reviewer",
+        "You are a senior Python developer reviewing code. Follow these rules:\n\
+         1. Point out bugs and edge cases first, then style.\n\
+         2. Suggest concrete fixes with short code examples.\n\
+         3. Prefer idiomatic, readable Python (PEP 8, type hints where they help).\n\
+         4. Keep each review under 200 words unless asked for more.",
+    ),
+    (
+        "Beginner data-science tutor",
+        "You are a patient data-science tutor for beginners. Follow these rules:\n\
+         1. Explain every concept in plain language before any formula.\n\
+         2. Use small pandas or NumPy examples the learner can run.\n\
+         3. Ask one short question at the end to check understanding.\n\
+         4. Never assume prior statistics knowledge; define each term you use.",
+    ),
+];
+
+/// Everything the user configures, except the API key (kept apart so it is stored
+/// only when the user asks for it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub base_url: String,
+    pub model: String,
+    pub temperature: f32,
+    pub max_output_tokens: Option<u32>,
+    pub system_prompt: String,
+    /// Whether the API key is kept in localStorage.
+    pub remember_key: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            base_url: DEFAULT_BASE_URL.into(),
+            model: MODELS[0].into(),
+            temperature: 0.7,
+            max_output_tokens: None,
+            system_prompt: PRESETS[0].1.into(),
+            remember_key: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Whether the base URL is OpenAI's own, which always needs a key.
+    pub fn uses_openai(&self) -> bool {
+        self.base_url.trim().trim_end_matches('/') == DEFAULT_BASE_URL
+    }
+
+    /// Whether the app cannot send yet and should open the settings by itself:
+    /// OpenAI's endpoint with no key (a proxy may need none).
+    pub fn needs_setup(&self, api_key: &str) -> bool {
+        self.uses_openai() && api_key.trim().is_empty()
+    }
+}
+
+/// The settings dialog's fields as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingsForm {
+    pub api_key: String,
+    pub remember_key: bool,
+    pub base_url: String,
+    pub model: String,
+    pub temperature: String,
+    pub max_output_tokens: String,
+    pub system_prompt: String,
+}
+
+/// A field of the form that does not hold a valid value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's label, as the user sees it.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl SettingsForm {
+    /// The form filled from the current settings and key.
+    pub fn from_settings(settings: &Settings, api_key: &str) -> Self {
+        SettingsForm {
+            api_key: api_key.to_string(),
+            remember_key: settings.remember_key,
+            base_url: settings.base_url.clone(),
+            model: settings.model.clone(),
+            temperature: settings.temperature.to_string(),
+            max_output_tokens: settings
+                .max_output_tokens
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            system_prompt: settings.system_prompt.clone(),
+        }
+    }
+
+    /// Checks every field and returns the settings and key, or every problem found.
+    ///
+    /// # Errors
+    /// One [`FieldError`] per field that is invalid, in form order.
+    pub fn validate(&self) -> Result<(Settings, String), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+            || base_url.len() <= "https://".len()
+        {
+            errors.push(FieldError {
+                field: "Base URL",
+                message: "Enter a URL starting with https:// (or http:// for a local proxy), such as https://api.openai.com/v1.".into(),
+            });
+        }
+        let model = self.model.trim().to_string();
+        if model.is_empty() || model.contains(char::is_whitespace) {
+            errors.push(FieldError {
+                field: "Model",
+                message: "Enter a model id without spaces, such as gpt-4o-mini.".into(),
+            });
+        }
+        let temperature = match self.temperature.trim().parse::<f32>() {
+            Ok(t) if (0.0..=2.0).contains(&t) => t,
+            _ => {
+                errors.push(FieldError {
+                    field: "Temperature",
+                    message: "Enter a number from 0 to 2.".into(),
+                });
+                0.7
+            }
+        };
+        let max_output_tokens = match self.max_output_tokens.trim() {
+            "" => None,
+            text => match text.parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    errors.push(FieldError {
+                        field: "Max output tokens",
+                        message: "Enter a whole number above 0, or leave it empty to let the model decide.".into(),
+                    });
+                    None
+                }
+            },
+        };
+        let api_key = self.api_key.trim().to_string();
+        let settings = Settings {
+            base_url,
+            model,
+            temperature,
+            max_output_tokens,
+            system_prompt: self.system_prompt.clone(),
+            remember_key: self.remember_key,
+        };
+        if errors.is_empty() && settings.needs_setup(&api_key) {
+            errors.push(FieldError {
+                field: "API key",
+                message: "Paste your OpenAI API key (it starts with sk-), or set the Base URL of a proxy that needs none.".into(),
+            });
+        }
+        if errors.is_empty() {
+            Ok((settings, api_key))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SettingsForm {
+        SettingsForm::from_settings(&Settings::default(), "sk-test")
+    }
+
+    #[test]
+    fn defaults_round_trip_through_the_form() {
+        let (settings, key) = form().validate().unwrap();
+        assert_eq!(settings, Settings::default());
+        assert_eq!(key, "sk-test");
+    }
+
+    #[test]
+    fn openai_without_a_key_needs_setup_but_a_proxy_does_not() {
+        let mut f = form();
+        f.api_key = " ".into();
+        assert_eq!(f.validate().unwrap_err()[0].field, "API key");
+        f.base_url = "http://127.0.0.1:8787/v1/".into();
+        let (settings, key) = f.validate().unwrap();
+        assert_eq!(settings.base_url, "http://127.0.0.1:8787/v1");
+        assert_eq!(key, "");
+        assert!(!settings.needs_setup(&key));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let f = SettingsForm {
+            api_key: "k".into(),
+            base_url: "ftp://x".into(),
+            model: "gpt 4".into(),
+            temperature: "3".into(),
+            max_output_tokens: "-5".into(),
+            ..SettingsForm::default()
+        };
+        let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            ["Base URL", "Model", "Temperature", "Max output tokens"]
+        );
+    }
+
+    #[test]
+    fn empty_max_output_tokens_means_none() {
+        let mut f = form();
+        f.max_output_tokens = "  ".into();
+        assert_eq!(f.validate().unwrap().0.max_output_tokens, None);
+        f.max_output_tokens = "512".into();
+        assert_eq!(f.validate().unwrap().0.max_output_tokens, Some(512));
+    }
+
+    #[test]
+    fn presets_have_names_and_prompts() {
+        assert_eq!(PRESETS.len(), 4);
+        assert!(PRESETS.iter().all(|(n, p)| !n.is_empty() && !p.is_empty()));
+        assert_eq!(
+            Settings::default().system_prompt,
+            "You are a helpful assistant."
+        );
+    }
+}

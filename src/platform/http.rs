@@ -1,0 +1,86 @@
+//! POSTing to the Chat Completions endpoint with `fetch`, and reading the reply body
+//! as a stream of bytes. Cancellation is the caller's `AbortSignal`.
+
+use futures::StreamExt;
+use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
+
+use super::clock::now_ms;
+use super::storage::js_error_name;
+use crate::core::openai::error::ApiError;
+
+/// The body of a reply, chunk by chunk, as the network delivers it.
+pub struct ByteStream(wasm_streams::readable::IntoStream<'static>);
+
+impl ByteStream {
+    /// Reads a JavaScript `ReadableStream` of `Uint8Array`s.
+    pub fn from_body(body: web_sys::ReadableStream) -> Self {
+        ByteStream(wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream())
+    }
+
+    /// The next chunk; `None` once the body has ended.
+    ///
+    /// # Errors
+    /// [`ApiError`] of kind `Aborted` when the request was cancelled, `Network` when the
+    /// connection broke.
+    pub async fn next(&mut self) -> Option<Result<Vec<u8>, ApiError>> {
+        let item = self.0.next().await?;
+        Some(match item {
+            Ok(chunk) => Ok(js_sys::Uint8Array::new(&chunk).to_vec()),
+            Err(e) => Err(transport_error(
+                &e,
+                "The connection broke while the reply was arriving.",
+            )),
+        })
+    }
+}
+
+/// Sends `body` to `url` and returns the reply body once the headers say it succeeded.
+///
+/// # Errors
+/// A classified [`ApiError`]: the API's own error for an HTTP error status, `Network`
+/// when the endpoint cannot be reached, `Aborted` when `signal` fired.
+pub async fn post_stream(
+    url: &str,
+    api_key: &str,
+    body: String,
+    signal: &web_sys::AbortSignal,
+) -> Result<ByteStream, ApiError> {
+    let mut request = Request::post(url)
+        .header("Content-Type", "application/json")
+        .abort_signal(Some(signal));
+    if !api_key.is_empty() {
+        request = request.header("Authorization", &format!("Bearer {api_key}"));
+    }
+    let response = request
+        .body(body)
+        .map_err(|e| ApiError::network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| match e {
+            gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::aborted(),
+            other => ApiError::network(format!("Could not reach {url} ({other}).")),
+        })?;
+    if !response.ok() {
+        let retry_after = response.headers().get("retry-after");
+        let text = response.text().await.unwrap_or_default();
+        return Err(ApiError::from_http(
+            response.status(),
+            &text,
+            retry_after.as_deref(),
+            now_ms(),
+        ));
+    }
+    let body = response
+        .body()
+        .ok_or_else(|| ApiError::network("The endpoint answered with an empty body."))?;
+    Ok(ByteStream::from_body(body))
+}
+
+fn transport_error(error: &wasm_bindgen::JsValue, otherwise: &str) -> ApiError {
+    if js_error_name(error) == "AbortError" {
+        ApiError::aborted()
+    } else {
+        ApiError::network(otherwise)
+    }
+}

@@ -1,0 +1,45 @@
+//! The page: toolbar, transcript, composer and the settings dialog.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::composer::Composer;
+use super::error_banner::ErrorBanner;
+use super::message_list::MessageList;
+use super::notice_banner::NoticeBanner;
+use super::settings_dialog::SettingsDialog;
+use crate::state::ChatState;
+
+/// The whole app. Loads the stored state and shares it with every component.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = ChatState::load();
+    provide_context(state);
+    // Esc stops a streaming reply from anywhere on the page (the open dialog keeps Esc
+    // for closing itself).
+    let _ = window_event_listener(ev::keydown, move |ev| {
+        if ev.key() == "Escape" && !state.settings_open.get_untracked() {
+            state.stop();
+        }
+    });
+    let title = move || state.conversation.with(|c| c.display_title().to_string());
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <span class="brand">"Mnemo"</span>
+                <h1 class="conversation-title">{title}</h1>
+                <button type="button" on:click=move |_| state.new_chat()>"New chat"</button>
+                <button type="button" on:click=move |_| state.settings_open.set(true)>
+                    "Settings"
+                </button>
+            </header>
+            <NoticeBanner />
+            <main class="transcript">
+                <MessageList />
+            </main>
+            <ErrorBanner />
+            <Composer />
+            <SettingsDialog />
+        </div>
+    }
+}

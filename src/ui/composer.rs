@@ -1,0 +1,43 @@
+//! The message box: Enter sends, Shift+Enter starts a new line, Stop while a reply streams.
+
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+
+use crate::state::ChatState;
+
+/// Where the user writes; the text survives reloads until it is sent.
+#[component]
+pub fn Composer() -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let busy = move || state.streaming.with(Option::is_some);
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            state.send_draft();
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        state.send_draft();
+    };
+    view! {
+        <form class="composer" on:submit=on_submit>
+            <textarea
+                aria-label="Message"
+                placeholder="Message Mnemo (Enter sends, Shift+Enter for a new line)"
+                rows="3"
+                prop:value=move || state.draft.get()
+                on:input=move |ev| state.set_draft(event_target_value(&ev))
+                on:keydown=on_keydown
+            ></textarea>
+            <Show
+                when=busy
+                fallback=|| view! { <button type="submit" class="primary">"Send"</button> }
+            >
+                <button type="button" class="stop" on:click=move |_| state.stop()>
+                    "Stop"
+                </button>
+            </Show>
+        </form>
+    }
+}

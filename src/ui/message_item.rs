@@ -1,0 +1,89 @@
+//! One message in the transcript.
+
+use leptos::prelude::*;
+
+use crate::core::message::{MessageId, MessageStatus, Role};
+use crate::state::ChatState;
+
+/// A message with its role, text and how it ended; a failed last message offers Retry.
+#[component]
+pub fn MessageItem(
+    /// The message to show.
+    id: MessageId,
+) -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let Some(message) = state
+        .conversation
+        .with_untracked(|c| c.messages.iter().find(|m| m.id == id).cloned())
+    else {
+        return ().into_any();
+    };
+    let streaming = message.status == MessageStatus::Streaming;
+    let text = {
+        let id = id.clone();
+        move || {
+            if streaming {
+                state.stream_revision.track();
+            }
+            state.conversation.with_untracked(|c| {
+                c.messages
+                    .iter()
+                    .find(|m| m.id == id)
+                    .map(|m| m.content.clone())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let who = match message.role {
+        Role::User => "You",
+        Role::Assistant => "Mnemo",
+        Role::System => "System",
+    };
+    let note = match &message.status {
+        MessageStatus::Stopped => Some("Stopped".to_string()),
+        MessageStatus::Failed { error } if message.role == Role::User => {
+            Some(format!("Not sent: {}", error.hint()))
+        }
+        MessageStatus::Failed { error } => Some(format!("Interrupted: {}", error.message)),
+        _ => None,
+    };
+    // Only the newest message can be retried: resending an older one would reorder
+    // the conversation.
+    let retry = (message.role == Role::User && note.is_some()).then(|| {
+        let id = id.clone();
+        let is_last = {
+            let id = id.clone();
+            move || {
+                state
+                    .conversation
+                    .with(|c| c.messages.last().map(|m| &m.id) == Some(&id))
+            }
+        };
+        view! {
+            <Show when=is_last>
+                {
+                    let id = id.clone();
+                    view! {
+                        <button type="button" on:click=move |_| state.retry(id.clone())>
+                            "Retry"
+                        </button>
+                    }
+                }
+            </Show>
+        }
+    });
+    view! {
+        <li
+            class="message"
+            data-role=message.role.as_str()
+            data-status=message.status.as_str()
+            data-id=id.0.clone()
+        >
+            <div class="who">{who}</div>
+            <div class="content">{text}</div>
+            {note.map(|n| view! { <div class="note">{n}</div> })}
+            {retry}
+        </li>
+    }
+    .into_any()
+}

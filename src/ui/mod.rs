@@ -1,0 +1,12 @@
+//! Leptos components: they render `ChatState` and turn gestures into its actions.
+//! One component per file.
+
+pub mod app;
+pub mod composer;
+pub mod error_banner;
+pub mod message_item;
+pub mod message_list;
+pub mod model_field;
+pub mod notice_banner;
+pub mod prompt_field;
+pub mod settings_dialog;

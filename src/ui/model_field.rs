@@ -1,0 +1,50 @@
+//! The model picker: the common models, or any model id typed in.
+
+use leptos::prelude::*;
+
+use super::settings_dialog::field_error;
+use crate::core::settings::{FieldError, SettingsForm, MODELS};
+
+const CUSTOM: &str = "__custom";
+
+/// A select of [`MODELS`] plus "Custom…", which reveals a text field for any model id.
+#[component]
+pub fn ModelField(
+    /// The settings form being edited.
+    form: RwSignal<SettingsForm>,
+    /// The problems found by the last Save.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let custom_chosen = RwSignal::new(false);
+    let is_custom =
+        move || custom_chosen.get() || form.with(|f| !MODELS.contains(&f.model.as_str()));
+    let selected = move || {
+        if is_custom() {
+            CUSTOM.to_string()
+        } else {
+            form.with(|f| f.model.clone())
+        }
+    };
+    let on_change = move |ev| {
+        let value = event_target_value(&ev);
+        custom_chosen.set(value == CUSTOM);
+        if value != CUSTOM {
+            form.update(|f| f.model = value);
+        }
+    };
+    view! {
+        <div class="field">
+            <label for="model">"Model"</label>
+            <select id="model" prop:value=selected on:change=on_change aria-describedby="model-error">
+                {MODELS.iter().map(|m| view! { <option value=*m>{*m}</option> }).collect_view()}
+                <option value=CUSTOM>"Custom…"</option>
+            </select>
+            <Show when=is_custom>
+                <input type="text" aria-label="Custom model" placeholder="Model id, such as gpt-4.1-mini" spellcheck="false"
+                    prop:value=move || form.with(|f| f.model.clone())
+                    on:input=move |ev| form.update(|f| f.model = event_target_value(&ev)) />
+            </Show>
+            <p id="model-error" class="field-error">{field_error(errors, "Model")}</p>
+        </div>
+    }
+}

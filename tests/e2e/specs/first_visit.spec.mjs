@@ -1,0 +1,111 @@
+// Owns the first-visit spec: the settings dialog opens by itself, the first reply streams in,
+// and the composer's keys (empty messages are not sent, Shift+Enter adds a newline).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServers, chatRequests } from '../fixtures/servers.mjs';
+import { launchBrowser } from '../fixtures/browser.mjs';
+import { ChatPage, UI } from '../fixtures/chat_page.mjs';
+
+let servers;
+let browser;
+let chat;
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  chat = new ChatPage(browser.page, servers);
+});
+after(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+const snapshot = async () => ({ requests: servers.mock.requests.length, items: (await chat.messages()).length });
+
+describe('first visit', { timeout: 120_000 }, () => {
+  it('opens the settings dialog by itself on a fresh profile', async () => {
+    await chat.goto();
+    await chat.waitForSettings('visible', { timeout: 10_000 });
+    assert.equal(await chat.apiKeyField.inputValue(), '');
+    assert.equal(await chat.apiKeyField.getAttribute('type'), 'password', 'the key is masked');
+  });
+
+  it('closes the dialog on Save once the key and base URL are filled in', async () => {
+    await chat.apiKeyField.fill('sk-test-123');
+    await chat.baseUrlField.fill(servers.apiBase);
+    await chat.saveSettings();
+    assert.equal(await chat.isSettingsOpen(), false);
+  });
+
+  it('streams the first reply into the transcript', async () => {
+    servers.mock.configure({ delayMs: 40, replyWords: 30 });
+    const watching = chat.watchStreaming({ interval: 10 });
+    await chat.send('Hello there');
+    const { samples, final, timedOut } = await watching;
+    assert.equal(timedOut, false, 'the reply finished');
+
+    const streamed = new Set(samples.filter((s) => s.status === 'streaming' && s.text).map((s) => s.text));
+    assert.ok(streamed.size >= 2, `saw ${streamed.size} distinct texts while streaming: ${JSON.stringify([...streamed])}`);
+
+    const requests = chatRequests(servers.mock);
+    assert.equal(requests.length, 1);
+    const [request] = requests;
+    assert.equal(final.status, 'complete');
+    assert.equal(final.text, request.reply);
+
+    const messages = await chat.messages();
+    assert.deepEqual(
+      messages.map((m) => m.role),
+      ['user', 'assistant'],
+    );
+    assert.equal(messages[0].text, 'Hello there');
+    assert.notEqual(messages[0].status, 'failed');
+    assert.equal(await chat.composerValue(), '', 'the composer is cleared after sending');
+
+    const { body, headers } = request;
+    assert.equal(body.stream, true);
+    assert.equal(body.stream_options?.include_usage, true);
+    assert.equal(body.model, UI.defaultModel);
+    assert.equal(headers.authorization, 'Bearer sk-test-123');
+    assert.deepEqual(
+      body.messages.map((m) => [m.role, m.content]),
+      [
+        ['system', UI.defaultSystemPrompt],
+        ['user', 'Hello there'],
+      ],
+    );
+  });
+
+  it('does not send an empty or whitespace-only message', async () => {
+    const before = await snapshot();
+    for (const text of ['', '   ', ' \n\t ']) {
+      await chat.composer.fill(text);
+      await chat.composer.press('Enter');
+      if (await chat.sendButton.isEnabled()) await chat.sendButton.click();
+    }
+    await sleep(300);
+    assert.deepEqual(await snapshot(), before);
+  });
+
+  it('inserts a newline on Shift+Enter instead of sending', async () => {
+    await chat.composer.fill('');
+    await chat.composer.pressSequentially('line one');
+    await chat.composer.press('Shift+Enter');
+    await chat.composer.pressSequentially('line two');
+    assert.equal(await chat.composerValue(), 'line one\nline two');
+    const before = await snapshot();
+    await sleep(300);
+    assert.deepEqual(await snapshot(), before, 'nothing was sent');
+
+    await chat.submit();
+    await chat.waitForAssistantDone();
+    const user = (await chat.messages()).filter((m) => m.role === 'user').at(-1);
+    assert.match(user.text, /^line one\n+line two$/);
+    assert.equal(chatRequests(servers.mock).at(-1).body.messages.at(-1).content, 'line one\nline two');
+  });
+
+  it('logged no errors in the page', () => {
+    browser.assertNoErrors();
+  });
+});

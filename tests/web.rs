@@ -1,0 +1,146 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): storage, the
+//! fetch → bytes → SSE pipeline on a real `ReadableStream`, and mounting the app.
+#![cfg(target_arch = "wasm32")]
+
+use mnemo::core::conversation::{Conversation, ConversationId};
+use mnemo::core::message::{Message, MessageId};
+use mnemo::core::openai::stream::{ReplyDecoder, StreamEvent};
+use mnemo::core::persist::{self, Index};
+use mnemo::platform::http::ByteStream;
+use mnemo::platform::storage;
+use mnemo::state::store;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function byte_stream(parts) {
+  const chunks = parts.map((p) => new Uint8Array(p));
+  return new ReadableStream({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next) controller.enqueue(next); else controller.close();
+    },
+  });
+}
+export function response_body(parts) {
+  return new Response(byte_stream(parts)).body;
+}
+"#)]
+extern "C" {
+    fn response_body(parts: js_sys::Array) -> web_sys::ReadableStream;
+}
+
+fn clear() {
+    for key in storage::keys_with_prefix(persist::PREFIX) {
+        storage::remove(&key);
+    }
+}
+
+/// Splits `bytes` into chunks of `size` bytes as JS arrays.
+fn parts(bytes: &[u8], size: usize) -> js_sys::Array {
+    bytes
+        .chunks(size)
+        .map(|c| JsValue::from(js_sys::Uint8Array::from(c)))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn a_conversation_round_trips_through_local_storage() {
+    clear();
+    let mut conversation = Conversation::new(ConversationId("t1".into()), 1.0);
+    conversation.push_user(Message::user(MessageId("m1".into()), "héllo 🙂", 2.0));
+    let mut index = Index::default();
+    store::save_conversation(&mut index, &conversation).unwrap();
+    let loaded = store::load();
+    assert_eq!(loaded.conversation, Some(conversation));
+    assert_eq!(loaded.index.current, Some(ConversationId("t1".into())));
+    assert!(loaded.problems.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_corrupt_value_is_quarantined_and_left_in_place() {
+    clear();
+    storage::set(persist::SETTINGS_KEY, "{\"v\":1,\"data\":{oops").unwrap();
+    let loaded = store::load();
+    assert_eq!(loaded.problems.len(), 1, "{:?}", loaded.problems);
+    assert_eq!(
+        storage::get(persist::SETTINGS_KEY).as_deref(),
+        Some("{\"v\":1,\"data\":{oops")
+    );
+    let copies = storage::keys_with_prefix("mnemo.quarantine.");
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        storage::get(&copies[0]).as_deref(),
+        Some("{\"v\":1,\"data\":{oops")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_key_is_stored_only_when_remembered() {
+    clear();
+    let mut settings = mnemo::core::settings::Settings::default();
+    store::save_settings(&settings, "sk-secret").unwrap();
+    assert_eq!(storage::get(persist::API_KEY_KEY), None);
+    settings.remember_key = true;
+    store::save_settings(&settings, "sk-secret").unwrap();
+    assert_eq!(store::load().api_key, "sk-secret");
+    settings.remember_key = false;
+    store::save_settings(&settings, "sk-secret").unwrap();
+    assert_eq!(storage::get(persist::API_KEY_KEY), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_reply_streamed_through_a_readable_stream_decodes_at_any_chunk_size() {
+    let body = concat!(
+        ": keepalive\r\n\r\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Héllo \"}}]}\r\n\r\n",
+        "event: message\r\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"🙂 there\"}}]}\r\n\r\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\r\n\r\n",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\r\n\r\n",
+        "data: [DONE]\r\n\r\n",
+    );
+    for size in [1, 2, 3, 7, 64, body.len()] {
+        let mut stream = ByteStream::from_body(response_body(parts(body.as_bytes(), size)));
+        let mut decoder = ReplyDecoder::new();
+        let mut text = String::new();
+        let mut usage = None;
+        let mut done = false;
+        while let Some(chunk) = stream.next().await {
+            for event in decoder.feed(&chunk.unwrap()) {
+                match event {
+                    StreamEvent::Text(t) => text.push_str(&t),
+                    StreamEvent::Usage(u) => usage = Some(u.total_tokens),
+                    StreamEvent::Done => done = true,
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(text, "Héllo 🙂 there", "chunk size {size}");
+        assert_eq!(usage, Some(12), "chunk size {size}");
+        assert!(done, "chunk size {size}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_app_mounts_and_opens_settings_on_first_visit() {
+    clear();
+    mnemo::mount();
+    leptos::task::tick().await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let composer = document
+        .query_selector("textarea[aria-label='Message']")
+        .unwrap();
+    assert!(composer.is_some(), "the composer is rendered");
+    let dialog = document
+        .query_selector("dialog.settings")
+        .unwrap()
+        .expect("the settings dialog is rendered");
+    assert!(
+        dialog.has_attribute("open"),
+        "the dialog opens by itself without a key"
+    );
+}
