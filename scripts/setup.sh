@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --test, testing) Mnemo needs, skipping whatever is
+# already there: the wasm32 target, trunk 0.21, wasm-bindgen-cli at the exact version in
+# Cargo.lock, the node packages from package-lock.json (wasm-opt, Playwright), and for
+# tests Debian's chromium and chromium-driver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+step() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Need root to run: $*" >&2; exit 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "Adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then
+  step "Installing trunk $TRUNK_VERSION (takes a while on a fresh machine)"
+  cargo install --locked "trunk@$TRUNK_VERSION"
+fi
+
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version$"; then
+  step "Installing wasm-bindgen-cli $bindgen_version"
+  # Not --locked: one of its locked dependencies is no longer on the registry.
+  cargo install --force wasm-bindgen-cli --version "=$bindgen_version"
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  step "Installing Node.js"
+  apt_install nodejs npm
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "Installing node packages from package-lock.json"
+  npm ci --no-audit --no-fund
+fi
+
+if [ "$want_test" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  step "Installing Chromium and ChromeDriver"
+  apt_install chromium chromium-driver
+fi

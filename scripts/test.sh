@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints for both targets, native tests,
+# browser tests, the release build and its size budget, then the end-to-end specs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CHROMIUM=/usr/bin/chromium
+step() { printf '\n== %s\n' "$*"; }
+
+step "Formatting"
+cargo fmt --check
+
+step "core/ stays free of browser crates"
+if grep -rnE '(^|[^a-z_])(leptos|web_sys|js_sys|wasm_bindgen|gloo_net|gloo)::|^\s*(use|extern crate)\s+(leptos|web_sys|js_sys|wasm_bindgen|gloo)' src/core; then
+  echo "src/core must not use browser crates (see DESIGN.md §1)." >&2
+  exit 1
+fi
+
+step "Clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "Native tests"
+cargo test
+
+step "Browser tests (wasm-bindgen-test, headless Chromium)"
+cargo test --target wasm32-unknown-unknown --test web
+
+step "Mock server tests"
+node --test tests/e2e/mock-server.test.mjs tests/e2e/static-server.test.mjs
+
+step "Release build"
+trunk build --release
+
+step "Size report"
+node scripts/size-report.mjs dist
+
+step "End-to-end specs (Playwright + mock server)"
+MNEMO_DIST="$PWD/dist" npm run --silent e2e
