@@ -7,3 +7,4 @@ pub mod openai;
 pub mod persist;
 pub mod settings;
 pub mod sse;
+pub mod tokens;

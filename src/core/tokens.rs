@@ -1,0 +1,188 @@
+//! Token accounting: which encoding a model uses, how chat framing adds to the count,
+//! and a cache so recounting a conversation costs only its new messages.
+//!
+//! The counting itself (tiktoken's BPE) runs behind an async interface outside `core`,
+//! in a worker; everything here is arithmetic on the counts it returns.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A tiktoken encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// gpt-4o, gpt-4.1, o-series, gpt-5.
+    O200kBase,
+    /// gpt-4, gpt-4-turbo, gpt-3.5-turbo.
+    Cl100kBase,
+}
+
+impl Encoding {
+    /// tiktoken's name for the encoding.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
+        }
+    }
+
+    /// The encoding with tiktoken's name `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "o200k_base" => Some(Encoding::O200kBase),
+            "cl100k_base" => Some(Encoding::Cl100kBase),
+            _ => None,
+        }
+    }
+}
+
+/// Chat framing, from OpenAI's cookbook "How to count tokens with tiktoken"
+/// (`num_tokens_from_messages`): every message costs its content plus
+/// [`TOKENS_PER_MESSAGE`] (`<|start|>{role}\n … <|end|>\n`), a `name` adds
+/// [`TOKENS_PER_NAME`], and every reply is primed with [`REPLY_PRIMING_TOKENS`]
+/// (`<|start|>assistant<|message|>`). The cookbook uses these values for gpt-3.5-turbo
+/// (0613 and later), gpt-4, gpt-4o and gpt-4o-mini; the API's `usage.prompt_tokens` is the
+/// ground truth to compare with.
+pub const TOKENS_PER_MESSAGE: u32 = 3;
+/// See [`TOKENS_PER_MESSAGE`].
+pub const TOKENS_PER_NAME: u32 = 1;
+/// See [`TOKENS_PER_MESSAGE`].
+pub const REPLY_PRIMING_TOKENS: u32 = 3;
+
+/// The role names ("system", "user", "assistant") are one token each in both encodings.
+pub const ROLE_TOKENS: u32 = 1;
+
+/// What one message costs in a request: its framing, its role, its content, and its
+/// `name` when it has one (the name's own tokens plus [`TOKENS_PER_NAME`]).
+pub fn message_tokens(content_tokens: u32, name_tokens: Option<u32>) -> u32 {
+    TOKENS_PER_MESSAGE
+        + ROLE_TOKENS
+        + content_tokens
+        + name_tokens.map_or(0, |n| n + TOKENS_PER_NAME)
+}
+
+/// What a whole request's messages cost, given each message's cost from
+/// [`message_tokens`]: their sum plus the reply priming.
+pub fn prompt_tokens(message_costs: impl IntoIterator<Item = u32>) -> u32 {
+    message_costs.into_iter().sum::<u32>() + REPLY_PRIMING_TOKENS
+}
+
+/// A rough count for when the vocabulary is not loaded yet: about four characters of
+/// English per token, and one token per character outside ASCII (CJK, emoji), which
+/// errs on the high side for accented Latin text. Shown to the user as an estimate ("≈").
+pub fn estimate_tokens(text: &str) -> u32 {
+    let (ascii, other) = text.chars().fold((0u32, 0u32), |(a, o), c| {
+        if c.is_ascii() {
+            (a + 1, o)
+        } else {
+            (a, o + 1)
+        }
+    });
+    ascii.div_ceil(4) + other
+}
+
+/// A 64-bit FNV-1a hash of a text, to key the count cache without keeping the text.
+pub fn content_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Exact content counts already known, keyed by content hash and encoding.
+#[derive(Clone, Debug, Default)]
+pub struct TokenCache {
+    counts: HashMap<(u64, usize, Encoding), u32>,
+}
+
+impl TokenCache {
+    /// The cached count of `text`, if it was counted before.
+    pub fn get(&self, text: &str, encoding: Encoding) -> Option<u32> {
+        self.counts
+            .get(&(content_hash(text), text.len(), encoding))
+            .copied()
+    }
+
+    /// Remembers the exact count of `text`.
+    pub fn insert(&mut self, text: &str, encoding: Encoding, count: u32) {
+        self.counts
+            .insert((content_hash(text), text.len(), encoding), count);
+    }
+
+    /// The texts among `texts` whose count is not known yet (each once).
+    pub fn missing<'a>(
+        &self,
+        texts: impl IntoIterator<Item = &'a str>,
+        encoding: Encoding,
+    ) -> Vec<&'a str> {
+        let mut seen = std::collections::HashSet::new();
+        texts
+            .into_iter()
+            .filter(|t| self.get(t, encoding).is_none() && seen.insert((content_hash(t), t.len())))
+            .collect()
+    }
+
+    /// The count of `text`: exact when cached, otherwise an estimate (and `false`).
+    pub fn count_or_estimate(&self, text: &str, encoding: Encoding) -> (u32, bool) {
+        match self.get(text, encoding) {
+            Some(n) => (n, true),
+            None => (estimate_tokens(text), false),
+        }
+    }
+
+    /// How many counts are cached.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framing_adds_four_per_message_and_one_for_a_name() {
+        assert_eq!(message_tokens(10, None), 14);
+        assert_eq!(message_tokens(10, Some(2)), 17);
+        assert_eq!(prompt_tokens([14, 17]), 34);
+    }
+
+    #[test]
+    fn the_cache_keys_by_content_and_encoding() {
+        let mut cache = TokenCache::default();
+        cache.insert("hello", Encoding::O200kBase, 1);
+        assert_eq!(cache.get("hello", Encoding::O200kBase), Some(1));
+        assert_eq!(cache.get("hello", Encoding::Cl100kBase), None);
+        assert_eq!(cache.get("hellO", Encoding::O200kBase), None);
+        assert_eq!(
+            cache.missing(["hello", "new", "new"], Encoding::O200kBase),
+            ["new"]
+        );
+        assert_eq!(
+            cache.count_or_estimate("abcdefgh", Encoding::O200kBase),
+            (2, false)
+        );
+    }
+
+    #[test]
+    fn estimates_are_never_zero_for_text() {
+        assert_eq!(estimate_tokens(""), 0);
+        assert_eq!(estimate_tokens("a"), 1);
+        assert_eq!(estimate_tokens("日本語"), 3);
+    }
+
+    #[test]
+    fn encodings_have_tiktoken_names() {
+        for e in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            assert_eq!(Encoding::from_name(e.name()), Some(e));
+        }
+    }
+}
