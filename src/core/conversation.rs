@@ -28,6 +28,24 @@ pub struct Conversation {
     pub created_at: f64,
     pub updated_at: f64,
     pub messages: Vec<Message>,
+    /// The rolling summary of messages that left the context window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+    /// Tokens and cost of the summary calls made for this conversation.
+    #[serde(default)]
+    pub summary_usage: Usage,
+}
+
+/// A rolling summary of the start of a conversation, sent in place of the messages it
+/// covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub text: String,
+    /// The newest message the summary covers; it and every older message are covered.
+    pub covers_through: MessageId,
+    pub created_at: f64,
+    /// The model that wrote it (empty when the user edited it by hand).
+    pub model: String,
 }
 
 impl Conversation {
@@ -39,6 +57,8 @@ impl Conversation {
             created_at: now,
             updated_at: now,
             messages: Vec::new(),
+            summary: None,
+            summary_usage: Usage::default(),
         }
     }
 

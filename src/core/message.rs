@@ -84,6 +84,9 @@ pub struct Message {
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// Pinned messages are always sent, whatever the memory strategy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
 }
 
 impl Message {
@@ -97,6 +100,7 @@ impl Message {
             status: MessageStatus::Complete,
             model: None,
             usage: None,
+            pinned: false,
         }
     }
 
@@ -110,6 +114,7 @@ impl Message {
             status: MessageStatus::Streaming,
             model: Some(model.into()),
             usage: None,
+            pinned: false,
         }
     }
 

@@ -2,7 +2,9 @@
 //! storing values. Nothing here touches a browser API, so all of it runs in `cargo test`.
 
 pub mod conversation;
+pub mod memory;
 pub mod message;
+pub mod models;
 pub mod openai;
 pub mod persist;
 pub mod settings;

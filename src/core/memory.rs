@@ -1,0 +1,563 @@
+//! Memory: which messages are sent, which are dropped, which are covered by the
+//! summary. The transcript is never changed here; this only decides what is *sent*.
+
+use serde::{Deserialize, Serialize};
+
+use super::conversation::Conversation;
+use super::message::{Message, Role};
+use super::openai::request::WireMessage;
+use super::tokens::{message_tokens, prompt_tokens};
+
+/// How the history is fitted into the budget.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryStrategy {
+    /// Send everything; warn when it no longer fits the model.
+    FullHistory,
+    /// Newest messages first, whole messages, until the budget is full.
+    #[default]
+    SlidingWindow,
+    /// Like the window, and messages that leave it are folded into a rolling summary.
+    Summary,
+}
+
+impl MemoryStrategy {
+    pub const ALL: [MemoryStrategy; 3] = [
+        MemoryStrategy::FullHistory,
+        MemoryStrategy::SlidingWindow,
+        MemoryStrategy::Summary,
+    ];
+
+    /// The name in the settings.
+    pub fn label(self) -> &'static str {
+        match self {
+            MemoryStrategy::FullHistory => "Full history",
+            MemoryStrategy::SlidingWindow => "Sliding window",
+            MemoryStrategy::Summary => "Summary memory",
+        }
+    }
+
+    /// A stable identifier for forms.
+    pub fn key(self) -> &'static str {
+        match self {
+            MemoryStrategy::FullHistory => "full",
+            MemoryStrategy::SlidingWindow => "window",
+            MemoryStrategy::Summary => "summary",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+/// The limits a request must fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// The user's context budget.
+    pub context_budget: u32,
+    /// The model's context window.
+    pub model_window: u32,
+    /// Tokens kept free for the reply.
+    pub reply_reserve: u32,
+}
+
+impl Budget {
+    /// What the prompt may use: min(context budget, window − reply reserve).
+    pub fn limit(&self) -> u32 {
+        self.context_budget
+            .min(self.model_window.saturating_sub(self.reply_reserve))
+    }
+}
+
+/// What happens to a message in the next request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    Sent,
+    /// Pinned, so sent whatever the budget.
+    Pinned,
+    /// Left out for lack of room.
+    Dropped,
+    /// Left out because the summary covers it.
+    InSummary,
+    /// Never sent: a failed user message, an empty or streaming reply.
+    NotContext,
+}
+
+impl Fate {
+    pub fn is_sent(self) -> bool {
+        matches!(self, Fate::Sent | Fate::Pinned)
+    }
+
+    /// The badge shown in the context inspector.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fate::Sent => "sent",
+            Fate::Pinned => "pinned",
+            Fate::Dropped => "dropped",
+            Fate::InSummary => "in summary",
+            Fate::NotContext => "not sent",
+        }
+    }
+}
+
+/// One message's place in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanEntry {
+    /// Index in `conversation.messages`.
+    pub index: usize,
+    /// What the message costs in a request (content and framing).
+    pub tokens: u32,
+    pub fate: Fate,
+}
+
+/// Exactly what the next request will contain, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContextPlan {
+    /// One entry per message of the conversation, in order.
+    pub entries: Vec<PlanEntry>,
+    /// Cost of the system prompt message (0 when there is none).
+    pub system_tokens: u32,
+    /// Cost of the summary message, when one is sent.
+    pub summary_tokens: u32,
+    /// Prompt tokens of the whole request, reply priming included.
+    pub total: u32,
+    /// The limit the request had to fit ([`Budget::limit`]).
+    pub limit: u32,
+    pub budget: Budget,
+    /// The part that is always sent (system prompt, summary, pinned and newest user
+    /// message) alone exceeds the limit.
+    pub mandatory_over_limit: bool,
+    /// Indices of messages that left the window and are not yet in the summary: the
+    /// next summary call folds these in.
+    pub to_summarize: Vec<usize>,
+}
+
+impl ContextPlan {
+    /// Whether the request is larger than the model's window minus the reply reserve
+    /// (only possible with Full history or an oversized mandatory part).
+    pub fn exceeds_model(&self) -> bool {
+        self.total
+            > self
+                .budget
+                .model_window
+                .saturating_sub(self.budget.reply_reserve)
+    }
+
+    /// How many messages are sent.
+    pub fn sent_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.fate.is_sent()).count()
+    }
+}
+
+/// The text of the system message that carries the summary.
+pub fn summary_message(text: &str) -> String {
+    format!("Summary of the earlier conversation:\n{text}")
+}
+
+/// Decides what the next request sends. `count` gives the content tokens of a text
+/// (exact, or an estimate before the vocabulary is loaded). O(n) in the number of
+/// messages, with one `count` call per message.
+pub fn select_context(
+    conversation: &Conversation,
+    system_prompt: &str,
+    strategy: MemoryStrategy,
+    budget: Budget,
+    mut count: impl FnMut(&str) -> u32,
+) -> ContextPlan {
+    let messages = &conversation.messages;
+    let limit = budget.limit();
+    let system_tokens = if system_prompt.trim().is_empty() {
+        0
+    } else {
+        message_tokens(count(system_prompt), None)
+    };
+    let covered_until = match (&conversation.summary, strategy) {
+        (Some(summary), MemoryStrategy::Summary) => messages
+            .iter()
+            .position(|m| m.id == summary.covers_through)
+            .map(|i| i + 1),
+        _ => None,
+    };
+    let summary_tokens = match (&conversation.summary, covered_until) {
+        (Some(summary), Some(_)) => message_tokens(count(&summary_message(&summary.text)), None),
+        _ => 0,
+    };
+    let newest_user = messages
+        .iter()
+        .rposition(|m| m.role == Role::User && m.is_context());
+
+    let mut entries: Vec<PlanEntry> = messages
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let context = m.is_context();
+            PlanEntry {
+                index,
+                tokens: if context {
+                    message_tokens(count(&m.content), None)
+                } else {
+                    0
+                },
+                fate: if !context {
+                    Fate::NotContext
+                } else if m.pinned {
+                    Fate::Pinned
+                } else if Some(index) == newest_user {
+                    Fate::Sent
+                } else if covered_until.is_some_and(|end| index < end) {
+                    Fate::InSummary
+                } else {
+                    Fate::Dropped
+                },
+            }
+        })
+        .collect();
+
+    let mandatory: u32 = system_tokens
+        + summary_tokens
+        + entries
+            .iter()
+            .filter(|e| e.fate.is_sent())
+            .map(|e| e.tokens)
+            .sum::<u32>();
+    let mut total = prompt_tokens([mandatory]);
+    let mandatory_over_limit = total > limit;
+
+    // Fill the window newest first with whole messages; the first one that does not fit
+    // closes it, so what is sent is always one unbroken stretch of recent history.
+    for entry in entries.iter_mut().rev() {
+        if entry.fate != Fate::Dropped {
+            continue;
+        }
+        if strategy == MemoryStrategy::FullHistory || total + entry.tokens <= limit {
+            entry.fate = Fate::Sent;
+            total += entry.tokens;
+        } else {
+            break;
+        }
+    }
+    let to_summarize = if strategy == MemoryStrategy::Summary {
+        entries
+            .iter()
+            .filter(|e| e.fate == Fate::Dropped)
+            .map(|e| e.index)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ContextPlan {
+        entries,
+        system_tokens,
+        summary_tokens,
+        total,
+        limit,
+        budget,
+        mandatory_over_limit,
+        to_summarize,
+    }
+}
+
+/// The messages of the request the plan describes: system prompt, summary, then every
+/// sent message in its original order.
+pub fn plan_messages(
+    plan: &ContextPlan,
+    conversation: &Conversation,
+    system_prompt: &str,
+) -> Vec<WireMessage> {
+    let system = (plan.system_tokens > 0).then(|| WireMessage {
+        role: Role::System,
+        content: system_prompt.to_string(),
+    });
+    let summary = conversation
+        .summary
+        .as_ref()
+        .filter(|_| plan.summary_tokens > 0)
+        .map(|s| WireMessage {
+            role: Role::System,
+            content: summary_message(&s.text),
+        });
+    system
+        .into_iter()
+        .chain(summary)
+        .chain(
+            plan.entries
+                .iter()
+                .filter(|e| e.fate.is_sent())
+                .map(|e| wire(&conversation.messages[e.index])),
+        )
+        .collect()
+}
+
+fn wire(m: &Message) -> WireMessage {
+    WireMessage {
+        role: m.role,
+        content: m.content.clone(),
+    }
+}
+
+/// The most tokens a summary may have: a quarter of the limit, at most 500.
+pub fn summary_budget(limit: u32) -> u32 {
+    (limit / 4).clamp(50, 500)
+}
+
+/// The instructions for a summary call.
+pub const SUMMARY_PROMPT: &str = "You maintain the running summary of a conversation between a user and an assistant. \
+Update the previous summary with the new messages. Keep every durable fact: the user's name and other personal details, \
+preferences, decisions made, and open questions or tasks. Drop small talk and details that no longer matter. \
+Write short plain sentences in the third person (for example \"The user's name is Sam.\"). \
+Answer with the updated summary only.";
+
+/// The messages of a summary call: the instructions, then the previous summary and the
+/// newly dropped messages as one user message.
+pub fn summary_request(
+    previous: Option<&str>,
+    dropped: &[&Message],
+    max_tokens: u32,
+) -> Vec<WireMessage> {
+    let mut text = String::new();
+    if let Some(previous) = previous.filter(|p| !p.trim().is_empty()) {
+        text.push_str("Previous summary:\n");
+        text.push_str(previous.trim());
+        text.push_str("\n\n");
+    }
+    text.push_str("New messages:\n");
+    for m in dropped {
+        text.push_str(&format!("[{}] {}\n", m.role.as_str(), m.content.trim()));
+    }
+    vec![
+        WireMessage {
+            role: Role::System,
+            content: format!("{SUMMARY_PROMPT} Stay under {max_tokens} tokens."),
+        },
+        WireMessage {
+            role: Role::User,
+            content: text,
+        },
+    ]
+}
+
+/// Why a summary reply was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryRejected {
+    Empty,
+    TooLong { tokens: u32, max: u32 },
+}
+
+impl std::fmt::Display for SummaryRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SummaryRejected::Empty => f.write_str("the model returned an empty summary"),
+            SummaryRejected::TooLong { tokens, max } => write!(
+                f,
+                "the summary was {tokens} tokens, over its budget of {max}"
+            ),
+        }
+    }
+}
+
+/// Checks a summary reply before it replaces the previous summary.
+///
+/// # Errors
+/// [`SummaryRejected`] for an empty reply or one longer than `max_tokens`.
+pub fn accept_summary(text: &str, tokens: u32, max_tokens: u32) -> Result<String, SummaryRejected> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(SummaryRejected::Empty);
+    }
+    if tokens > max_tokens {
+        return Err(SummaryRejected::TooLong {
+            tokens,
+            max: max_tokens,
+        });
+    }
+    Ok(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::conversation::{ConversationId, Summary};
+    use crate::core::message::{MessageId, MessageStatus};
+
+    /// One token per word, so tests can reason about sizes.
+    fn words(text: &str) -> u32 {
+        text.split_whitespace().count() as u32
+    }
+
+    fn conversation(turns: &[(&str, &str)]) -> Conversation {
+        let mut c = Conversation::new(ConversationId("c".into()), 0.0);
+        for (i, (question, answer)) in turns.iter().enumerate() {
+            c.push_user(Message::user(
+                MessageId(format!("u{i}")),
+                *question,
+                i as f64,
+            ));
+            if !answer.is_empty() {
+                let mut reply = Message::pending_reply(MessageId(format!("a{i}")), "m", i as f64);
+                reply.content = answer.to_string();
+                reply.status = MessageStatus::Complete;
+                c.push(reply);
+            }
+        }
+        c
+    }
+
+    fn budget(limit: u32) -> Budget {
+        Budget {
+            context_budget: limit,
+            model_window: 128_000,
+            reply_reserve: 1_000,
+        }
+    }
+
+    fn fates(plan: &ContextPlan) -> Vec<Fate> {
+        plan.entries.iter().map(|e| e.fate).collect()
+    }
+
+    #[test]
+    fn the_budget_is_the_smaller_of_the_user_budget_and_the_room_left_in_the_window() {
+        assert_eq!(budget(5_000).limit(), 5_000);
+        let tight = Budget {
+            context_budget: 10_000,
+            model_window: 8_192,
+            reply_reserve: 1_024,
+        };
+        assert_eq!(tight.limit(), 7_168);
+    }
+
+    #[test]
+    fn the_window_keeps_the_newest_whole_messages() {
+        // Each message costs 4 framing + 2 words = 6; system 4 + 3 = 7; priming 3.
+        let c = conversation(&[("a b", "c d"), ("e f", "g h"), ("i j", "")]);
+        let plan = select_context(
+            &c,
+            "be nice please",
+            MemoryStrategy::SlidingWindow,
+            budget(7 + 3 + 6 * 3),
+            words,
+        );
+        use Fate::*;
+        assert_eq!(fates(&plan), [Dropped, Dropped, Sent, Sent, Sent]);
+        assert_eq!(plan.total, 28);
+        let wire = plan_messages(&plan, &c, "be nice please");
+        let texts: Vec<_> = wire.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!(texts, ["be nice please", "e f", "g h", "i j"]);
+    }
+
+    #[test]
+    fn full_history_sends_everything_and_reports_when_it_no_longer_fits() {
+        let c = conversation(&[("a b", "c d"), ("e f", "")]);
+        let plan = select_context(
+            &c,
+            "",
+            MemoryStrategy::FullHistory,
+            Budget {
+                context_budget: 5,
+                model_window: 10,
+                reply_reserve: 2,
+            },
+            words,
+        );
+        assert!(plan.entries.iter().all(|e| e.fate == Fate::Sent));
+        assert!(plan.exceeds_model());
+    }
+
+    #[test]
+    fn pinned_and_newest_user_are_kept_even_when_over_the_limit() {
+        let mut c = conversation(&[
+            ("my name is Priya", "hello Priya"),
+            ("x y", "z w"),
+            ("what is my name", ""),
+        ]);
+        c.messages[0].pinned = true;
+        let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(5), words);
+        use Fate::*;
+        assert_eq!(fates(&plan), [Pinned, Dropped, Dropped, Dropped, Sent]);
+        assert!(plan.mandatory_over_limit);
+    }
+
+    #[test]
+    fn the_summary_replaces_what_it_covers_and_lists_what_still_needs_folding_in() {
+        let mut c = conversation(&[
+            ("one", "two"),
+            ("three", "four"),
+            ("five", "six"),
+            ("seven", ""),
+        ]);
+        c.summary = Some(Summary {
+            text: "The user counted.".into(),
+            covers_through: MessageId("a0".into()),
+            created_at: 0.0,
+            model: "m".into(),
+        });
+        // Messages cost 5 each; summary message 4 + 8 = 12; priming 3; newest user 5.
+        let plan = select_context(
+            &c,
+            "",
+            MemoryStrategy::Summary,
+            budget(12 + 3 + 5 + 10),
+            words,
+        );
+        use Fate::*;
+        assert_eq!(
+            fates(&plan),
+            [InSummary, InSummary, Dropped, Dropped, Sent, Sent, Sent]
+        );
+        assert_eq!(plan.to_summarize, [2, 3]);
+        let wire = plan_messages(&plan, &c, "");
+        assert_eq!(wire[0].content, summary_message("The user counted."));
+        assert_eq!(wire.len(), 4);
+    }
+
+    #[test]
+    fn a_summary_is_ignored_by_the_other_strategies() {
+        let mut c = conversation(&[("one", "two"), ("three", "")]);
+        c.summary = Some(Summary {
+            text: "s".into(),
+            covers_through: MessageId("a0".into()),
+            created_at: 0.0,
+            model: "m".into(),
+        });
+        let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(1_000), words);
+        assert_eq!(plan.summary_tokens, 0);
+        assert!(plan.entries.iter().all(|e| e.fate == Fate::Sent));
+    }
+
+    #[test]
+    fn failed_and_empty_messages_are_never_sent() {
+        let mut c = conversation(&[("lost", ""), ("kept", "")]);
+        c.messages[0].status = MessageStatus::Failed {
+            error: crate::core::openai::error::ApiError::network("x"),
+        };
+        let plan = select_context(&c, "", MemoryStrategy::FullHistory, budget(1_000), words);
+        assert_eq!(fates(&plan), [Fate::NotContext, Fate::Sent]);
+    }
+
+    #[test]
+    fn summaries_are_rejected_when_empty_or_too_long() {
+        assert_eq!(accept_summary("  ", 0, 10), Err(SummaryRejected::Empty));
+        assert_eq!(
+            accept_summary("long", 11, 10),
+            Err(SummaryRejected::TooLong {
+                tokens: 11,
+                max: 10
+            })
+        );
+        assert_eq!(accept_summary(" ok ", 1, 10), Ok("ok".into()));
+    }
+
+    #[test]
+    fn the_summary_request_carries_the_previous_summary_and_only_new_messages() {
+        let c = conversation(&[("My name is Priya.", "Nice to meet you.")]);
+        let dropped: Vec<&Message> = c.messages.iter().collect();
+        let wire = summary_request(Some("The user likes tea."), &dropped, 250);
+        assert!(wire[0].content.contains("names") || wire[0].content.contains("name"));
+        assert!(wire[0].content.contains("250"));
+        assert_eq!(
+            wire[1].content,
+            "Previous summary:\nThe user likes tea.\n\nNew messages:\n[user] My name is Priya.\n[assistant] Nice to meet you.\n"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! The model catalog: context window, tokenizer encoding and prices of the models Mnemo
+//! knows, and the same facts for models the user adds.
+
+use serde::{Deserialize, Serialize};
+
+use super::message::Usage;
+use super::tokens::Encoding;
+
+/// What Mnemo needs to know about a model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    /// Tokens the model accepts (prompt and reply together).
+    pub context_window: u32,
+    pub encoding: Encoding,
+    /// US dollars per million prompt tokens.
+    pub input_per_million: f64,
+    /// US dollars per million reply tokens.
+    pub output_per_million: f64,
+}
+
+/// `(id, context window, encoding, input $/1M, output $/1M)`, from OpenAI's model and
+/// pricing pages (standard tier).
+const CATALOG: &[(&str, u32, Encoding, f64, f64)] = &[
+    ("gpt-4o-mini", 128_000, Encoding::O200kBase, 0.15, 0.60),
+    ("gpt-4o", 128_000, Encoding::O200kBase, 2.50, 10.00),
+    ("gpt-4.1", 1_047_576, Encoding::O200kBase, 2.00, 8.00),
+    ("gpt-4.1-mini", 1_047_576, Encoding::O200kBase, 0.40, 1.60),
+    ("gpt-4.1-nano", 1_047_576, Encoding::O200kBase, 0.10, 0.40),
+    ("o4-mini", 200_000, Encoding::O200kBase, 1.10, 4.40),
+    ("o3", 200_000, Encoding::O200kBase, 2.00, 8.00),
+    ("o3-mini", 200_000, Encoding::O200kBase, 1.10, 4.40),
+    ("o1", 200_000, Encoding::O200kBase, 15.00, 60.00),
+    ("gpt-5", 400_000, Encoding::O200kBase, 1.25, 10.00),
+    ("gpt-5-mini", 400_000, Encoding::O200kBase, 0.25, 2.00),
+    ("gpt-5-nano", 400_000, Encoding::O200kBase, 0.05, 0.40),
+    ("gpt-4-turbo", 128_000, Encoding::Cl100kBase, 10.00, 30.00),
+    ("gpt-4", 8_192, Encoding::Cl100kBase, 30.00, 60.00),
+    ("gpt-3.5-turbo", 16_385, Encoding::Cl100kBase, 0.50, 1.50),
+];
+
+/// Every model in the catalog.
+pub fn catalog() -> impl Iterator<Item = ModelInfo> {
+    CATALOG
+        .iter()
+        .map(|&(id, window, encoding, input, output)| ModelInfo {
+            id: id.to_string(),
+            context_window: window,
+            encoding,
+            input_per_million: input,
+            output_per_million: output,
+        })
+}
+
+/// What is known about `model`: the user's own entry first, then the catalog entry
+/// whose id is the longest prefix of `model` (so `gpt-4o-2024-08-06` is gpt-4o and a
+/// proxy's `openai/gpt-4o` is too). `None` for a model nobody described.
+pub fn lookup(model: &str, custom: &[ModelInfo]) -> Option<ModelInfo> {
+    let model = model.trim();
+    if let Some(entry) = custom.iter().find(|m| m.id == model) {
+        return Some(entry.clone());
+    }
+    let bare = model.rsplit('/').next().unwrap_or(model);
+    catalog()
+        .filter(|m| bare == m.id || bare.starts_with(&format!("{}-", m.id)))
+        .max_by_key(|m| m.id.len())
+}
+
+/// What is known about `model`, or cautious defaults for an unknown one: o200k (the
+/// encoding of every current OpenAI model), a 128K window and no price.
+pub fn resolve(model: &str, custom: &[ModelInfo]) -> ModelInfo {
+    lookup(model, custom).unwrap_or_else(|| ModelInfo {
+        id: model.trim().to_string(),
+        context_window: 128_000,
+        encoding: Encoding::O200kBase,
+        input_per_million: 0.0,
+        output_per_million: 0.0,
+    })
+}
+
+impl ModelInfo {
+    /// The cost in US dollars of a request with this usage.
+    pub fn cost(&self, usage: &Usage) -> f64 {
+        (f64::from(usage.prompt_tokens) * self.input_per_million
+            + f64::from(usage.completion_tokens) * self.output_per_million)
+            / 1_000_000.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_has_the_documented_prices_and_windows() {
+        let mini = lookup("gpt-4o-mini", &[]).unwrap();
+        assert_eq!(
+            (mini.input_per_million, mini.output_per_million),
+            (0.15, 0.60)
+        );
+        assert_eq!(mini.context_window, 128_000);
+        assert_eq!(lookup("gpt-4o", &[]).unwrap().input_per_million, 2.50);
+        assert_eq!(lookup("gpt-4.1", &[]).unwrap().context_window, 1_047_576);
+        for id in [
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "o4-mini",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-4-turbo",
+            "gpt-3.5-turbo",
+        ] {
+            assert_eq!(lookup(id, &[]).unwrap().id, id);
+        }
+    }
+
+    #[test]
+    fn encodings_follow_the_model_family() {
+        for id in [
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-4.1",
+            "gpt-4.1-nano",
+            "o4-mini",
+            "gpt-5",
+        ] {
+            assert_eq!(resolve(id, &[]).encoding, Encoding::O200kBase, "{id}");
+        }
+        for id in [
+            "gpt-4",
+            "gpt-4-turbo",
+            "gpt-4-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-0125",
+        ] {
+            assert_eq!(resolve(id, &[]).encoding, Encoding::Cl100kBase, "{id}");
+        }
+    }
+
+    #[test]
+    fn dated_and_prefixed_ids_find_their_family_by_longest_prefix() {
+        assert_eq!(lookup("gpt-4o-2024-08-06", &[]).unwrap().id, "gpt-4o");
+        assert_eq!(
+            lookup("gpt-4o-mini-2024-07-18", &[]).unwrap().id,
+            "gpt-4o-mini"
+        );
+        assert_eq!(
+            lookup("openai/gpt-4.1-mini", &[]).unwrap().id,
+            "gpt-4.1-mini"
+        );
+        assert!(lookup("gpt-4oops", &[]).is_none());
+        assert!(lookup("llama-3-70b", &[]).is_none());
+    }
+
+    #[test]
+    fn unknown_models_default_to_o200k_and_custom_entries_win() {
+        let unknown = resolve("my-local-model", &[]);
+        assert_eq!(unknown.encoding, Encoding::O200kBase);
+        let custom = ModelInfo {
+            id: "my-local-model".into(),
+            context_window: 4096,
+            encoding: Encoding::Cl100kBase,
+            input_per_million: 1.0,
+            output_per_million: 2.0,
+        };
+        assert_eq!(
+            resolve("my-local-model", std::slice::from_ref(&custom)),
+            custom
+        );
+    }
+
+    #[test]
+    fn cost_uses_prices_per_million() {
+        let usage = Usage {
+            prompt_tokens: 1_000_000,
+            completion_tokens: 500_000,
+            total_tokens: 1_500_000,
+        };
+        assert!((resolve("gpt-4o-mini", &[]).cost(&usage) - 0.45).abs() < 1e-9);
+    }
+}
