@@ -84,6 +84,10 @@ pub struct Message {
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// For a reply: the prompt tokens Mnemo counted for the request that produced it
+    /// (compare with `usage.prompt_tokens`, the API's own figure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_tokens: Option<u32>,
     /// Pinned messages are always sent, whatever the memory strategy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
@@ -100,6 +104,7 @@ impl Message {
             status: MessageStatus::Complete,
             model: None,
             usage: None,
+            sent_tokens: None,
             pinned: false,
         }
     }
@@ -114,6 +119,7 @@ impl Message {
             status: MessageStatus::Streaming,
             model: Some(model.into()),
             usage: None,
+            sent_tokens: None,
             pinned: false,
         }
     }

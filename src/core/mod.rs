@@ -9,4 +9,5 @@ pub mod openai;
 pub mod persist;
 pub mod settings;
 pub mod sse;
+pub mod stats;
 pub mod tokens;

@@ -2,6 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::memory::{Budget, MemoryStrategy};
+use super::models::{self, ModelInfo};
+use super::tokens::Encoding;
+
+/// Tokens kept free for the reply when "Max output tokens" is empty.
+pub const DEFAULT_REPLY_RESERVE: u32 = 1_024;
+
+/// The context budget a new user starts with.
+pub const DEFAULT_CONTEXT_BUDGET: u32 = 16_000;
+
 /// OpenAI's own endpoint; any OpenAI-compatible base URL works in its place.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
@@ -42,6 +52,11 @@ pub struct Settings {
     pub system_prompt: String,
     /// Whether the API key is kept in localStorage.
     pub remember_key: bool,
+    pub memory: MemoryStrategy,
+    /// The most prompt tokens a request may use (the model's window may lower it).
+    pub context_budget: u32,
+    /// The user's own catalog entries, for models Mnemo does not know.
+    pub custom_models: Vec<ModelInfo>,
 }
 
 impl Default for Settings {
@@ -53,6 +68,9 @@ impl Default for Settings {
             max_output_tokens: None,
             system_prompt: PRESETS[0].1.into(),
             remember_key: false,
+            memory: MemoryStrategy::default(),
+            context_budget: DEFAULT_CONTEXT_BUDGET,
+            custom_models: Vec::new(),
         }
     }
 }
@@ -68,6 +86,20 @@ impl Settings {
     pub fn needs_setup(&self, api_key: &str) -> bool {
         self.uses_openai() && api_key.trim().is_empty()
     }
+
+    /// What is known about the selected model.
+    pub fn model_info(&self) -> ModelInfo {
+        models::resolve(&self.model, &self.custom_models)
+    }
+
+    /// The limits the next request must fit.
+    pub fn budget(&self) -> Budget {
+        Budget {
+            context_budget: self.context_budget,
+            model_window: self.model_info().context_window,
+            reply_reserve: self.max_output_tokens.unwrap_or(DEFAULT_REPLY_RESERVE),
+        }
+    }
 }
 
 /// The settings dialog's fields as typed.
@@ -80,6 +112,14 @@ pub struct SettingsForm {
     pub temperature: String,
     pub max_output_tokens: String,
     pub system_prompt: String,
+    /// A [`MemoryStrategy::key`].
+    pub memory: String,
+    pub context_budget: String,
+    /// For a model outside the catalog: its encoding's name and its context window.
+    pub encoding: String,
+    pub context_window: String,
+    /// The custom entries, carried through unchanged except for the selected model.
+    pub custom_models: Vec<ModelInfo>,
 }
 
 /// A field of the form that does not hold a valid value.
@@ -93,6 +133,7 @@ pub struct FieldError {
 impl SettingsForm {
     /// The form filled from the current settings and key.
     pub fn from_settings(settings: &Settings, api_key: &str) -> Self {
+        let info = settings.model_info();
         SettingsForm {
             api_key: api_key.to_string(),
             remember_key: settings.remember_key,
@@ -104,7 +145,18 @@ impl SettingsForm {
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             system_prompt: settings.system_prompt.clone(),
+            memory: settings.memory.key().to_string(),
+            context_budget: settings.context_budget.to_string(),
+            encoding: info.encoding.name().to_string(),
+            context_window: info.context_window.to_string(),
+            custom_models: settings.custom_models.clone(),
         }
+    }
+
+    /// Whether the model typed in is one Mnemo does not know (so its encoding and
+    /// window are the user's to set).
+    pub fn is_custom_model(&self) -> bool {
+        models::lookup(&self.model, &[]).is_none()
     }
 
     /// Checks every field and returns the settings and key, or every problem found.
@@ -152,6 +204,50 @@ impl SettingsForm {
                 }
             },
         };
+        let memory = MemoryStrategy::from_key(&self.memory).unwrap_or_default();
+        let context_budget = match self
+            .context_budget
+            .trim()
+            .replace([',', '_', ' '], "")
+            .parse::<u32>()
+        {
+            Ok(n) if n >= 100 => n,
+            _ => {
+                errors.push(FieldError {
+                    field: "Context budget",
+                    message: "Enter a number of tokens, 100 or more (for example 16000).".into(),
+                });
+                DEFAULT_CONTEXT_BUDGET
+            }
+        };
+        let mut custom_models = self.custom_models.clone();
+        if self.is_custom_model() && !model.is_empty() {
+            let window = match self
+                .context_window
+                .trim()
+                .replace([',', '_', ' '], "")
+                .parse::<u32>()
+            {
+                Ok(n) if n >= 256 => n,
+                _ => {
+                    errors.push(FieldError {
+                        field: "Context window",
+                        message: "Enter the model's context window in tokens (for example 128000)."
+                            .into(),
+                    });
+                    128_000
+                }
+            };
+            let entry = ModelInfo {
+                id: model.clone(),
+                context_window: window,
+                encoding: Encoding::from_name(&self.encoding).unwrap_or(Encoding::O200kBase),
+                input_per_million: 0.0,
+                output_per_million: 0.0,
+            };
+            custom_models.retain(|m| m.id != model);
+            custom_models.push(entry);
+        }
         let api_key = self.api_key.trim().to_string();
         let settings = Settings {
             base_url,
@@ -160,6 +256,9 @@ impl SettingsForm {
             max_output_tokens,
             system_prompt: self.system_prompt.clone(),
             remember_key: self.remember_key,
+            memory,
+            context_budget,
+            custom_models,
         };
         if errors.is_empty() && settings.needs_setup(&api_key) {
             errors.push(FieldError {
@@ -210,7 +309,7 @@ mod tests {
             model: "gpt 4".into(),
             temperature: "3".into(),
             max_output_tokens: "-5".into(),
-            ..SettingsForm::default()
+            ..form()
         };
         let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
         assert_eq!(
@@ -226,6 +325,40 @@ mod tests {
         assert_eq!(f.validate().unwrap().0.max_output_tokens, None);
         f.max_output_tokens = "512".into();
         assert_eq!(f.validate().unwrap().0.max_output_tokens, Some(512));
+    }
+
+    #[test]
+    fn memory_and_budget_are_read_from_the_form() {
+        let mut f = form();
+        f.memory = "summary".into();
+        f.context_budget = "1,000".into();
+        let (s, _) = f.validate().unwrap();
+        assert_eq!(s.memory, MemoryStrategy::Summary);
+        assert_eq!(s.context_budget, 1_000);
+        f.context_budget = "lots".into();
+        assert_eq!(f.validate().unwrap_err()[0].field, "Context budget");
+    }
+
+    #[test]
+    fn an_unknown_model_gets_a_custom_entry_with_the_chosen_encoding() {
+        let mut f = form();
+        f.model = "my-proxy-model".into();
+        assert!(f.is_custom_model());
+        f.encoding = "cl100k_base".into();
+        f.context_window = "32000".into();
+        let (s, _) = f.validate().unwrap();
+        let info = s.model_info();
+        assert_eq!(
+            (info.encoding, info.context_window),
+            (Encoding::Cl100kBase, 32_000)
+        );
+        assert_eq!(s.budget().limit(), DEFAULT_CONTEXT_BUDGET);
+        // Editing it again replaces the entry instead of adding another.
+        let mut again = SettingsForm::from_settings(&s, "k");
+        again.context_window = "8000".into();
+        let (s, _) = again.validate().unwrap();
+        assert_eq!(s.custom_models.len(), 1);
+        assert_eq!(s.budget().limit(), 8_000 - DEFAULT_REPLY_RESERVE);
     }
 
     #[test]

@@ -35,7 +35,8 @@ impl ByteStream {
     }
 }
 
-/// Sends `body` to `url` and returns the reply body once the headers say it succeeded.
+/// Sends `body` to `url` and returns the reply body as a stream once the headers say it
+/// succeeded.
 ///
 /// # Errors
 /// A classified [`ApiError`]: the API's own error for an HTTP error status, `Network`
@@ -46,6 +47,36 @@ pub async fn post_stream(
     body: String,
     signal: &web_sys::AbortSignal,
 ) -> Result<ByteStream, ApiError> {
+    let response = post(url, api_key, body, signal).await?;
+    let body = response
+        .body()
+        .ok_or_else(|| ApiError::network("The endpoint answered with an empty body."))?;
+    Ok(ByteStream::from_body(body))
+}
+
+/// Sends `body` to `url` and returns the whole reply body as text.
+///
+/// # Errors
+/// As [`post_stream`].
+pub async fn post_json(
+    url: &str,
+    api_key: &str,
+    body: String,
+    signal: &web_sys::AbortSignal,
+) -> Result<String, ApiError> {
+    let response = post(url, api_key, body, signal).await?;
+    response
+        .text()
+        .await
+        .map_err(|e| ApiError::network(format!("The reply could not be read ({e}).")))
+}
+
+async fn post(
+    url: &str,
+    api_key: &str,
+    body: String,
+    signal: &web_sys::AbortSignal,
+) -> Result<gloo_net::http::Response, ApiError> {
     let mut request = Request::post(url)
         .header("Content-Type", "application/json")
         .abort_signal(Some(signal));
@@ -71,10 +102,7 @@ pub async fn post_stream(
             now_ms(),
         ));
     }
-    let body = response
-        .body()
-        .ok_or_else(|| ApiError::network("The endpoint answered with an empty body."))?;
-    Ok(ByteStream::from_body(body))
+    Ok(response)
 }
 
 fn transport_error(error: &wasm_bindgen::JsValue, otherwise: &str) -> ApiError {

@@ -4,3 +4,4 @@
 pub mod clock;
 pub mod http;
 pub mod storage;
+pub mod tokenizer;

@@ -3,6 +3,7 @@
 
 mod send;
 pub mod store;
+pub mod tokens;
 
 use leptos::prelude::*;
 
@@ -10,8 +11,14 @@ use crate::core::conversation::{Conversation, ConversationId};
 use crate::core::message::MessageId;
 use crate::core::persist::Index;
 use crate::core::settings::Settings;
+use crate::core::tokens::TokenCache;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage::StorageError;
+use crate::platform::tokenizer::Tokenizer;
+use tokens::{plan_for, PlanView, TokenizerState};
+
+/// How long the composer must be idle before the plan includes the draft.
+const DRAFT_SETTLE_MS: u32 = 150;
 
 /// Everything the UI shows, as signals, plus the running request's cancel handle.
 #[derive(Clone, Copy)]
@@ -29,6 +36,16 @@ pub struct ChatState {
     pub draft: RwSignal<String>,
     /// Storage problems to tell the user about.
     pub notices: RwSignal<Vec<String>>,
+    /// The draft as the plan sees it: follows `draft` once typing pauses.
+    pub draft_for_plan: RwSignal<String>,
+    /// The next request: what is sent, dropped and summarised, and its tokens.
+    pub plan: Memo<PlanView>,
+    pub tokenizer_state: RwSignal<TokenizerState>,
+    /// Bumped whenever exact counts arrive.
+    pub counts_revision: RwSignal<u64>,
+    token_cache: StoredValue<TokenCache>,
+    tokenizer: StoredValue<Option<Tokenizer>, LocalStorage>,
+    draft_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
     index: StoredValue<Index>,
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     stop_requested: StoredValue<bool>,
@@ -43,19 +60,54 @@ impl ChatState {
             .unwrap_or_else(|| Conversation::new(ConversationId(new_id()), now_ms()));
         conversation.settle_interrupted();
         let needs_setup = loaded.settings.needs_setup(&loaded.api_key);
-        ChatState {
-            settings: RwSignal::new(loaded.settings),
+        let (tokenizer, tokenizer_state) = match Tokenizer::start() {
+            Ok(t) => (Some(t), TokenizerState::Loading),
+            Err(e) => (None, TokenizerState::Failed(e)),
+        };
+        let settings = RwSignal::new(loaded.settings);
+        let conversation = RwSignal::new(conversation);
+        let draft_for_plan = RwSignal::new(loaded.draft.clone());
+        let counts_revision = RwSignal::new(0u64);
+        let token_cache = StoredValue::new(TokenCache::default());
+        let plan = Memo::new(move |_| {
+            counts_revision.track();
+            settings.with(|s| {
+                conversation.with(|c| {
+                    draft_for_plan.with(|d| {
+                        token_cache.with_value(|cache| plan_for(s, c, d, s.budget(), cache))
+                    })
+                })
+            })
+        });
+        let state = ChatState {
+            settings,
             api_key: RwSignal::new(loaded.api_key),
-            conversation: RwSignal::new(conversation),
+            conversation,
             stream_revision: RwSignal::new(0),
             streaming: RwSignal::new(None),
             settings_open: RwSignal::new(needs_setup),
             draft: RwSignal::new(loaded.draft),
             notices: RwSignal::new(loaded.problems),
+            draft_for_plan,
+            plan,
+            tokenizer_state: RwSignal::new(tokenizer_state),
+            counts_revision,
+            token_cache,
+            tokenizer: StoredValue::new_local(tokenizer),
+            draft_timer: StoredValue::new_local(None),
             index: StoredValue::new(loaded.index),
             abort: StoredValue::new_local(None),
             stop_requested: StoredValue::new(false),
-        }
+        };
+        // Whenever the texts of the next request change, count the new ones in the
+        // background (the worker keeps this off the main thread).
+        Effect::new(move |_| {
+            settings.track();
+            conversation.track();
+            draft_for_plan.track();
+            state.count_in_background();
+        });
+        state
     }
 
     /// Whether a reply is being received.
@@ -71,8 +123,51 @@ impl ChatState {
         } else {
             store::write(store::DRAFT_KEY, &text)
         };
-        self.draft.set(text);
+        self.draft.set(text.clone());
         self.report(result);
+        // The plan follows the draft once typing pauses, so a keystroke never waits for
+        // a recount.
+        let plan_draft = self.draft_for_plan;
+        self.draft_timer.update_value(|timer| {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+            *timer = leptos::leptos_dom::helpers::set_timeout_with_handle(
+                move || plan_draft.set(text),
+                std::time::Duration::from_millis(u64::from(DRAFT_SETTLE_MS)),
+            )
+            .ok();
+        });
+    }
+
+    /// Pins or unpins a message: pinned messages are always sent.
+    pub fn toggle_pin(&self, id: &MessageId) {
+        self.conversation.update(|c| {
+            if let Some(m) = c.message_mut(id) {
+                m.pinned = !m.pinned;
+            }
+        });
+        self.save();
+    }
+
+    /// Replaces the summary's text with the user's edit.
+    pub fn edit_summary(&self, text: String) {
+        self.conversation.update(|c| {
+            if let Some(summary) = &mut c.summary {
+                summary.text = text.trim().to_string();
+                summary.model.clear();
+            }
+        });
+        self.save();
+    }
+
+    /// Adds a notice for the user (a failed summary, a storage problem).
+    pub fn notify(&self, text: String) {
+        self.notices.update(|n| {
+            if !n.contains(&text) {
+                n.push(text);
+            }
+        });
     }
 
     /// Saves the open conversation.
@@ -128,11 +223,7 @@ impl ChatState {
                 StorageError::Full => "Storage is full: this conversation keeps working but is not saved. Export or delete old conversations to free space.".to_string(),
                 other => format!("Could not save: {other}. This conversation keeps working but will be lost when the page closes."),
             };
-            self.notices.update(|n| {
-                if !n.contains(&text) {
-                    n.push(text);
-                }
-            });
+            self.notify(text);
         }
     }
 }

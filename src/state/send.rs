@@ -4,13 +4,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ChatState;
+use crate::core::conversation::Summary;
+use crate::core::memory::{
+    accept_summary, plan_messages, summary_budget, summary_request, ContextPlan, MemoryStrategy,
+};
 use crate::core::message::{Message, MessageId, MessageStatus};
 use crate::core::openai::completions_url;
-use crate::core::openai::error::ApiError;
-use crate::core::openai::request::{full_history, ChatRequest, RequestOptions};
+use crate::core::openai::error::{ApiError, ErrorKind};
+use crate::core::openai::request::{ChatRequest, RequestOptions};
+use crate::core::openai::response::parse_completion;
 use crate::core::openai::stream::{ReplyDecoder, StreamEvent};
+use crate::core::settings::Settings;
 use crate::platform::clock::{new_id, now_ms};
-use crate::platform::http::post_stream;
+use crate::platform::http::{post_json, post_stream};
 
 /// While a reply streams, the conversation is saved at most this often.
 const SAVE_INTERVAL_MS: f64 = 500.0;
@@ -48,33 +54,19 @@ impl ChatState {
     /// Asks for a reply to the conversation as it stands and streams it in.
     fn request_reply(&self) {
         let settings = self.settings.get_untracked();
-        let api_key = self.api_key.get_untracked();
-        let options = RequestOptions {
-            model: settings.model.clone(),
-            temperature: settings.temperature,
-            max_output_tokens: settings.max_output_tokens,
-            stream: true,
-        };
-        let body = self.conversation.with_untracked(|c| {
-            ChatRequest::new(&options, full_history(&settings.system_prompt, c)).to_json()
-        });
         let reply_id = MessageId(new_id());
         let reply = Message::pending_reply(reply_id.clone(), &settings.model, now_ms());
         self.conversation.update(|c| c.push(reply));
         self.streaming.set(Some(reply_id.clone()));
         self.stop_requested.set_value(false);
-        self.save();
 
         let state = *self;
-        let url = completions_url(&settings.base_url);
         spawn_local(async move {
             let status = match web_sys::AbortController::new() {
                 Ok(controller) => {
                     let signal = controller.signal();
                     state.abort.set_value(Some(controller));
-                    state
-                        .receive(&url, &api_key, body, &reply_id, &signal)
-                        .await
+                    state.run_reply(&settings, &reply_id, &signal).await
                 }
                 Err(_) => MessageStatus::Failed {
                     error: ApiError::network(
@@ -89,6 +81,151 @@ impl ChatState {
             state.streaming.set(None);
             state.save();
         });
+    }
+
+    /// Plans, sends and receives one reply. A reply refused as too long for the model
+    /// is tried once more with a budget a quarter smaller.
+    async fn run_reply(
+        &self,
+        settings: &Settings,
+        id: &MessageId,
+        signal: &web_sys::AbortSignal,
+    ) -> MessageStatus {
+        let url = completions_url(&settings.base_url);
+        let api_key = self.api_key.get_untracked();
+        let mut budget = settings.budget();
+        let mut shrunk = false;
+        loop {
+            let (body, tokens) = match self.prepare(settings, budget, signal).await {
+                Ok(prepared) => prepared,
+                Err(error) => return self.ended_by(error),
+            };
+            self.conversation.update_untracked(|c| {
+                if let Some(m) = c.message_mut(id) {
+                    m.sent_tokens = Some(tokens);
+                }
+            });
+            let status = self.receive(&url, &api_key, body, id, signal).await;
+            let empty = self.conversation.with_untracked(|c| {
+                c.messages
+                    .iter()
+                    .any(|m| &m.id == id && m.content.is_empty())
+            });
+            match status {
+                MessageStatus::Failed { error }
+                    if error.kind == ErrorKind::ContextTooLong && !shrunk && empty =>
+                {
+                    shrunk = true;
+                    budget.context_budget = budget.context_budget.min(tokens.saturating_mul(3) / 4);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Decides what to send (folding dropped messages into the summary first, with
+    /// Summary memory) and returns the request body and its prompt tokens.
+    async fn prepare(
+        &self,
+        settings: &Settings,
+        budget: crate::core::memory::Budget,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<(String, u32), ApiError> {
+        let mut plan = self.exact_plan(budget).await.plan;
+        if settings.memory == MemoryStrategy::Summary && !plan.to_summarize.is_empty() {
+            self.update_summary(settings, &plan, signal).await?;
+            plan = self.exact_plan(budget).await.plan;
+        }
+        if plan.mandatory_over_limit {
+            return Err(ApiError::over_budget(plan.total, plan.limit));
+        }
+        if plan.exceeds_model() {
+            let room = budget.model_window.saturating_sub(budget.reply_reserve);
+            return Err(ApiError::over_budget(plan.total, room));
+        }
+        let messages = self
+            .conversation
+            .with_untracked(|c| plan_messages(&plan, c, &settings.system_prompt));
+        let options = RequestOptions {
+            model: settings.model.clone(),
+            temperature: settings.temperature,
+            max_output_tokens: settings.max_output_tokens,
+            stream: true,
+        };
+        Ok((ChatRequest::new(&options, messages).to_json(), plan.total))
+    }
+
+    /// Folds the messages that left the window into the rolling summary with one
+    /// non-streamed call. A failed, empty or oversized summary keeps the previous one
+    /// and is reported; only the user stopping it is an error.
+    async fn update_summary(
+        &self,
+        settings: &Settings,
+        plan: &ContextPlan,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<(), ApiError> {
+        let max = summary_budget(plan.limit);
+        let Some((messages, covers_through)) = self.conversation.with_untracked(|c| {
+            let dropped: Vec<&Message> =
+                plan.to_summarize.iter().map(|&i| &c.messages[i]).collect();
+            let last = dropped.last()?.id.clone();
+            Some((
+                summary_request(c.summary.as_ref().map(|s| s.text.as_str()), &dropped, max),
+                last,
+            ))
+        }) else {
+            return Ok(());
+        };
+        let options = RequestOptions {
+            model: settings.model.clone(),
+            temperature: 0.2,
+            max_output_tokens: Some(max),
+            stream: false,
+        };
+        let body = ChatRequest::new(&options, messages).to_json();
+        let reply = post_json(
+            &completions_url(&settings.base_url),
+            &self.api_key.get_untracked(),
+            body,
+            signal,
+        )
+        .await
+        .and_then(|text| parse_completion(&text));
+        let (text, usage) = match reply {
+            Ok(reply) => reply,
+            Err(error) if error.kind == ErrorKind::Aborted => return Err(error),
+            Err(error) => {
+                self.notify(format!(
+                    "The summary could not be updated ({}); the previous summary is kept.",
+                    error.message
+                ));
+                return Ok(());
+            }
+        };
+        if let Some(usage) = usage {
+            self.conversation.update_untracked(|c| {
+                c.summary_usage.prompt_tokens += usage.prompt_tokens;
+                c.summary_usage.completion_tokens += usage.completion_tokens;
+                c.summary_usage.total_tokens += usage.total_tokens;
+            });
+        }
+        let tokens = self
+            .count_text(settings.model_info().encoding, text.trim())
+            .await;
+        match accept_summary(&text, tokens, max) {
+            Ok(text) => self.conversation.update(|c| {
+                c.summary = Some(Summary {
+                    text,
+                    covers_through,
+                    created_at: now_ms(),
+                    model: settings.model.clone(),
+                });
+            }),
+            Err(rejected) => self.notify(format!(
+                "The summary was not updated: {rejected}; the previous summary is kept."
+            )),
+        }
+        Ok(())
     }
 
     /// Receives the reply into message `id` and says how it ended.

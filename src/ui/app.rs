@@ -4,6 +4,8 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::composer::Composer;
+use super::context_inspector::ContextInspector;
+use super::context_meter::ContextMeter;
 use super::error_banner::ErrorBanner;
 use super::message_list::MessageList;
 use super::notice_banner::NoticeBanner;
@@ -23,6 +25,7 @@ pub fn App() -> impl IntoView {
         }
     });
     let title = move || state.conversation.with(|c| c.display_title().to_string());
+    let inspector_open = RwSignal::new(false);
     view! {
         <div class="app">
             <header class="topbar">
@@ -34,10 +37,16 @@ pub fn App() -> impl IntoView {
                 </button>
             </header>
             <NoticeBanner />
-            <main class="transcript">
-                <MessageList />
-            </main>
+            <div class="body">
+                <main class="transcript">
+                    <MessageList />
+                </main>
+                <Show when=move || inspector_open.get()>
+                    <ContextInspector />
+                </Show>
+            </div>
             <ErrorBanner />
+            <ContextMeter inspector_open=inspector_open />
             <Composer />
             <SettingsDialog />
         </div>

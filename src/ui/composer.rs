@@ -16,6 +16,15 @@ pub fn Composer() -> impl IntoView {
             state.send_draft();
         }
     };
+    let draft_tokens = move || {
+        state.draft.with(|d| {
+            if d.is_empty() {
+                return String::new();
+            }
+            let (n, exact) = state.count_of(d);
+            format!("{}{} tokens", if exact { "" } else { "≈" }, n)
+        })
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         state.send_draft();
@@ -30,6 +39,7 @@ pub fn Composer() -> impl IntoView {
                 on:input=move |ev| state.set_draft(event_target_value(&ev))
                 on:keydown=on_keydown
             ></textarea>
+            <span class="draft-tokens" data-testid="draft-tokens">{draft_tokens}</span>
             <Show
                 when=busy
                 fallback=|| view! { <button type="submit" class="primary">"Send"</button> }

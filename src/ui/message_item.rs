@@ -8,6 +8,8 @@ use crate::state::ChatState;
 /// A message with its role, text and how it ended; a failed last message offers Retry.
 #[component]
 pub fn MessageItem(
+    /// The message's position in the conversation.
+    index: usize,
     /// The message to show.
     id: MessageId,
 ) -> impl IntoView {
@@ -72,14 +74,36 @@ pub fn MessageItem(
             </Show>
         }
     });
+    // What the next request does with this message: sent, dropped, in the summary…
+    let fate = move || {
+        state.plan.with(|p| {
+            p.plan
+                .entries
+                .get(index)
+                .map(|e| e.fate.label())
+                .unwrap_or("not sent")
+        })
+    };
+    let pinned = message.pinned;
+    let pin = {
+        let id = id.clone();
+        move |_| state.toggle_pin(&id)
+    };
     view! {
         <li
             class="message"
             data-role=message.role.as_str()
             data-status=message.status.as_str()
+            data-context=fate
             data-id=id.0.clone()
         >
-            <div class="who">{who}</div>
+            <div class="who">
+                {who}
+                <span class="fate">{fate}</span>
+                <button type="button" class="pin" aria-pressed=pinned.to_string() on:click=pin>
+                    {if pinned { "Unpin" } else { "Pin" }}
+                </button>
+            </div>
             <div class="content">{text}</div>
             {note.map(|n| view! { <div class="note">{n}</div> })}
             {retry}

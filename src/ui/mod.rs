@@ -3,7 +3,11 @@
 
 pub mod app;
 pub mod composer;
+pub mod context_inspector;
+pub mod context_meter;
+pub mod conversation_stats;
 pub mod error_banner;
+pub mod memory_field;
 pub mod message_item;
 pub mod message_list;
 pub mod model_field;

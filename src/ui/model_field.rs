@@ -44,6 +44,21 @@ pub fn ModelField(
                     prop:value=move || form.with(|f| f.model.clone())
                     on:input=move |ev| form.update(|f| f.model = event_target_value(&ev)) />
             </Show>
+            <Show when=move || form.with(|f| f.is_custom_model())>
+                <div class="row">
+                    <label for="encoding">"Encoding"</label>
+                    <select id="encoding" prop:value=move || form.with(|f| f.encoding.clone())
+                        on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
+                        <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
+                        <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
+                    </select>
+                    <label for="context-window">"Context window"</label>
+                    <input id="context-window" type="text" inputmode="numeric"
+                        prop:value=move || form.with(|f| f.context_window.clone())
+                        on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
+                </div>
+                <p class="field-error">{field_error(errors, "Context window")}</p>
+            </Show>
             <p id="model-error" class="field-error">{field_error(errors, "Model")}</p>
         </div>
     }

@@ -4,6 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use super::memory_field::MemoryField;
 use super::model_field::ModelField;
 use super::prompt_field::PromptField;
 use crate::core::settings::{FieldError, SettingsForm};
@@ -102,6 +103,7 @@ pub fn SettingsDialog() -> impl IntoView {
                         {field_error(errors, "Temperature")} " " {field_error(errors, "Max output tokens")}
                     </p>
                 </div>
+                <MemoryField form=form errors=errors />
                 <PromptField form=form />
                 <div class="actions">
                     <button type="button" on:click=move |_| state.settings_open.set(false)>"Cancel"</button>

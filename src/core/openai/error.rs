@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Timeout,
     /// The user stopped the request.
     Aborted,
+    /// Mnemo did not send: what must be sent is larger than the context budget.
+    OverBudget,
 }
 
 /// A failed request, ready to show.
@@ -123,6 +125,14 @@ impl ApiError {
         Self::plain(ErrorKind::Aborted, "Stopped.")
     }
 
+    /// What must be sent (`needed` tokens) does not fit the `limit`.
+    pub fn over_budget(needed: u32, limit: u32) -> Self {
+        Self::plain(
+            ErrorKind::OverBudget,
+            format!("This message with the system prompt, summary and pinned messages needs {needed} tokens, more than the {limit} allowed."),
+        )
+    }
+
     /// No bytes arrived for `seconds`.
     pub fn timeout(seconds: u32) -> Self {
         Self::plain(
@@ -156,6 +166,7 @@ impl ApiError {
             ErrorKind::Network => "Could not reach the endpoint: check your connection and the Base URL (a proxy must allow this page's origin).",
             ErrorKind::Timeout => "The reply stalled: retry, or continue from the partial reply.",
             ErrorKind::Aborted => "You stopped this reply.",
+            ErrorKind::OverBudget => "Not sent: shorten the message, unpin messages, or raise the context budget in Settings.",
         }
     }
 
@@ -171,7 +182,10 @@ impl ApiError {
     pub fn needs_settings(&self) -> bool {
         matches!(
             self.kind,
-            ErrorKind::Auth | ErrorKind::ModelNotFound | ErrorKind::NotFound
+            ErrorKind::Auth
+                | ErrorKind::ModelNotFound
+                | ErrorKind::NotFound
+                | ErrorKind::OverBudget
         )
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod request;
+pub mod response;
 pub mod stream;
 
 /// The URL of the Chat Completions endpoint under a base URL such as

@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use crate::core::conversation::Conversation;
 use crate::core::message::Role;
 
 /// One message as the API receives it.
@@ -75,34 +74,9 @@ impl ChatRequest {
     }
 }
 
-/// The full history to send: the system prompt first (when set), then every message
-/// that belongs in the context, oldest first.
-pub fn full_history(system_prompt: &str, conversation: &Conversation) -> Vec<WireMessage> {
-    let system = (!system_prompt.trim().is_empty()).then(|| WireMessage {
-        role: Role::System,
-        content: system_prompt.to_string(),
-    });
-    system
-        .into_iter()
-        .chain(
-            conversation
-                .messages
-                .iter()
-                .filter(|m| m.is_context())
-                .map(|m| WireMessage {
-                    role: m.role,
-                    content: m.content.clone(),
-                }),
-        )
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::conversation::ConversationId;
-    use crate::core::message::{Message, MessageId, MessageStatus};
-    use crate::core::openai::error::ApiError;
     use serde_json::{json, Value};
 
     fn options(model: &str, max: Option<u32>) -> RequestOptions {
@@ -172,41 +146,5 @@ mod tests {
         let b = body(&o);
         assert_eq!(b["stream"], false);
         assert!(b.get("stream_options").is_none());
-    }
-
-    #[test]
-    fn full_history_puts_the_system_prompt_first_and_skips_failed_and_empty() {
-        let mut c = Conversation::new(ConversationId("c".into()), 0.0);
-        c.push_user(Message::user(
-            MessageId("1".into()),
-            "My name is Priya.",
-            1.0,
-        ));
-        let mut reply = Message::pending_reply(MessageId("2".into()), "m", 2.0);
-        reply.content = "Hello Priya!".into();
-        reply.status = MessageStatus::Complete;
-        c.push(reply);
-        let mut failed = Message::user(MessageId("3".into()), "lost?", 3.0);
-        failed.status = MessageStatus::Failed {
-            error: ApiError::network("x"),
-        };
-        c.push(failed);
-        c.push_user(Message::user(
-            MessageId("4".into()),
-            "What is my name?",
-            4.0,
-        ));
-        let wire = full_history("Be brief.", &c);
-        let roles: Vec<_> = wire.iter().map(|m| (m.role, m.content.as_str())).collect();
-        assert_eq!(
-            roles,
-            [
-                (Role::System, "Be brief."),
-                (Role::User, "My name is Priya."),
-                (Role::Assistant, "Hello Priya!"),
-                (Role::User, "What is my name?"),
-            ]
-        );
-        assert_eq!(full_history("  ", &c).len(), 3);
     }
 }

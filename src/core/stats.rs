@@ -1,0 +1,126 @@
+//! Conversation statistics: what the next request sends, what was used, what it cost.
+
+use super::conversation::Conversation;
+use super::memory::ContextPlan;
+use super::message::{Role, Usage};
+use super::models::{self, ModelInfo};
+
+/// The figures shown for a conversation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub messages: usize,
+    /// Prompt tokens of the next request.
+    pub next_request_tokens: u32,
+    /// Tokens the API reported for every reply and summary call.
+    pub used: Usage,
+    /// Estimated US dollars, from catalog prices (unknown models count as free).
+    pub cost: f64,
+    /// What Mnemo counted for the last reply's request, and what the API reported.
+    pub last_sent_tokens: Option<u32>,
+    pub last_reported_tokens: Option<u32>,
+}
+
+/// A count with thousands separators: `12,345`.
+pub fn format_count(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn add(total: &mut Usage, usage: &Usage) {
+    total.prompt_tokens += usage.prompt_tokens;
+    total.completion_tokens += usage.completion_tokens;
+    total.total_tokens += usage.total_tokens;
+}
+
+/// The statistics of `conversation`, given the plan of its next request. Summary calls
+/// are priced at `summary_model`'s rates.
+pub fn stats(
+    conversation: &Conversation,
+    plan: &ContextPlan,
+    summary_model: &ModelInfo,
+    custom: &[ModelInfo],
+) -> Stats {
+    let mut used = Usage::default();
+    let mut cost = 0.0;
+    for m in &conversation.messages {
+        if let (Some(usage), Some(model)) = (&m.usage, &m.model) {
+            add(&mut used, usage);
+            cost += models::resolve(model, custom).cost(usage);
+        }
+    }
+    add(&mut used, &conversation.summary_usage);
+    cost += summary_model.cost(&conversation.summary_usage);
+    let last_reply = conversation
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Assistant && m.sent_tokens.is_some());
+    Stats {
+        messages: conversation.messages.len(),
+        next_request_tokens: plan.total,
+        used,
+        cost,
+        last_sent_tokens: last_reply.and_then(|m| m.sent_tokens),
+        last_reported_tokens: last_reply.and_then(|m| m.usage.map(|u| u.prompt_tokens)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::conversation::{Conversation, ConversationId};
+    use crate::core::memory::{select_context, Budget, MemoryStrategy};
+    use crate::core::message::{Message, MessageId, MessageStatus};
+    use crate::core::models::resolve;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_000), "1,000");
+        assert_eq!(format_count(1_047_576), "1,047,576");
+    }
+
+    #[test]
+    fn usage_and_cost_add_up_replies_and_summary_calls() {
+        let mut c = Conversation::new(ConversationId("c".into()), 0.0);
+        c.push_user(Message::user(MessageId("u".into()), "hi", 1.0));
+        let mut reply = Message::pending_reply(MessageId("a".into()), "gpt-4o-mini", 2.0);
+        reply.content = "hello".into();
+        reply.status = MessageStatus::Complete;
+        reply.usage = Some(Usage {
+            prompt_tokens: 1_000_000,
+            completion_tokens: 0,
+            total_tokens: 1_000_000,
+        });
+        reply.sent_tokens = Some(999_999);
+        c.push(reply);
+        c.summary_usage = Usage {
+            prompt_tokens: 0,
+            completion_tokens: 1_000_000,
+            total_tokens: 1_000_000,
+        };
+        let budget = Budget {
+            context_budget: 1000,
+            model_window: 128_000,
+            reply_reserve: 100,
+        };
+        let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget, |t| {
+            t.len() as u32
+        });
+        let s = stats(&c, &plan, &resolve("gpt-4o-mini", &[]), &[]);
+        assert_eq!(s.messages, 2);
+        assert_eq!(s.used.total_tokens, 2_000_000);
+        assert!((s.cost - (0.15 + 0.60)).abs() < 1e-9);
+        assert_eq!(s.last_sent_tokens, Some(999_999));
+        assert_eq!(s.last_reported_tokens, Some(1_000_000));
+        assert_eq!(s.next_request_tokens, plan.total);
+    }
+}

@@ -1,0 +1,42 @@
+//! The numbers of a conversation: messages, tokens, cost.
+
+use leptos::prelude::*;
+
+use crate::core::stats::format_count as tokens;
+use crate::core::stats::stats;
+use crate::state::ChatState;
+
+/// Messages, tokens the next request sends, tokens used so far (summary calls included)
+/// and their estimated cost, and the last request's count next to the API's.
+#[component]
+pub fn ConversationStats() -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let figures = move || {
+        let plan = state.plan.get();
+        state.settings.with(|s| {
+            state
+                .conversation
+                .with(|c| stats(c, &plan.plan, &s.model_info(), &s.custom_models))
+        })
+    };
+    view! {
+        <dl class="stats">
+            <dt>"Messages"</dt>
+            <dd>{move || figures().messages}</dd>
+            <dt>"Next request"</dt>
+            <dd>{move || format!("{} tokens", tokens(figures().next_request_tokens))}</dd>
+            <dt>"Last request"</dt>
+            <dd>
+                <span data-testid="last-prompt-tokens">{move || figures().last_sent_tokens.map(tokens).unwrap_or_else(|| "–".into())}</span>
+                {move || figures().last_reported_tokens.map(|n| format!(" counted · API reported {}", tokens(n)))}
+            </dd>
+            <dt>"Used"</dt>
+            <dd>{move || {
+                let u = figures().used;
+                format!("{} tokens ({} in, {} out)", tokens(u.total_tokens), tokens(u.prompt_tokens), tokens(u.completion_tokens))
+            }}</dd>
+            <dt>"Cost"</dt>
+            <dd>{move || format!("${:.4}", figures().cost)}</dd>
+        </dl>
+    }
+}
