@@ -52,7 +52,10 @@ fn a_conversation_round_trips_through_local_storage() {
     let mut conversation = Conversation::new(ConversationId("t1".into()), 1.0);
     conversation.push_user(Message::user(MessageId("m1".into()), "héllo 🙂", 2.0));
     let mut index = Index::default();
-    store::save_conversation(&mut index, &conversation).unwrap();
+    index.touch(&conversation);
+    index.current = Some(conversation.id.clone());
+    store::write(&persist::conversation_key(&conversation.id), &conversation).unwrap();
+    store::write(persist::INDEX_KEY, &index).unwrap();
     let loaded = store::load();
     assert_eq!(loaded.conversation, Some(conversation));
     assert_eq!(loaded.index.current, Some(ConversationId("t1".into())));

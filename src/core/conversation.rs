@@ -158,6 +158,46 @@ impl Conversation {
     }
 }
 
+impl Conversation {
+    /// Merges what another tab stored for this conversation, so that neither tab's
+    /// messages are lost: every message either side has is kept, in creation order. For
+    /// a message both have, the side that saved last wins, except the reply this tab is
+    /// streaming (`streaming`), which is always ours. Empty messages from the other side
+    /// (a reply that had not started) carry nothing and are skipped.
+    pub fn merge_from(&mut self, theirs: &Conversation, streaming: Option<&MessageId>) {
+        let theirs_newer = theirs.updated_at > self.updated_at;
+        for their in &theirs.messages {
+            if their.content.is_empty() {
+                continue;
+            }
+            match self.messages.iter_mut().find(|m| m.id == their.id) {
+                Some(ours) if Some(&ours.id) == streaming => {}
+                Some(ours) => {
+                    let they_are_further = ours.status == MessageStatus::Streaming
+                        && their.status != MessageStatus::Streaming;
+                    if theirs_newer || they_are_further {
+                        *ours = their.clone();
+                    }
+                }
+                None => self.messages.push(their.clone()),
+            }
+        }
+        // A stable sort keeps the order of messages created in the same millisecond.
+        self.messages
+            .sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
+        if theirs_newer {
+            if !theirs.title.is_empty() {
+                self.title = theirs.title.clone();
+            }
+            if theirs.summary.is_some() {
+                self.summary = theirs.summary.clone();
+            }
+            self.summary_usage = theirs.summary_usage;
+        }
+        self.updated_at = self.updated_at.max(theirs.updated_at);
+    }
+}
+
 /// A title made from the first line of a message, shortened to [`TITLE_CHARS`].
 pub fn title_from(text: &str) -> String {
     let line = text.trim().lines().next().unwrap_or("").trim();
@@ -225,6 +265,56 @@ mod tests {
         assert_eq!(c.messages[1].content, "Hel");
         assert_eq!(c.messages[1].status, MessageStatus::Stopped);
         assert!(c.messages[1].is_context());
+    }
+
+    fn reply(id: &str, text: &str, at: f64) -> Message {
+        let mut m = Message::pending_reply(MessageId(id.into()), "m", at);
+        m.content = text.into();
+        m.status = MessageStatus::Complete;
+        m
+    }
+
+    #[test]
+    fn merging_keeps_every_message_of_both_tabs_in_order() {
+        let mut ours = conv();
+        ours.push_user(Message::user(MessageId("u1".into()), "first", 1.0));
+        ours.push(reply("a1", "answer", 2.0));
+        let mut theirs = ours.clone();
+        ours.push_user(Message::user(MessageId("u3".into()), "ours", 3.0));
+        theirs.push_user(Message::user(MessageId("u4".into()), "theirs", 4.0));
+        ours.merge_from(&theirs, None);
+        let ids: Vec<_> = ours.messages.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, ["u1", "a1", "u3", "u4"]);
+        // Merging again changes nothing.
+        let before = ours.clone();
+        ours.merge_from(&theirs, None);
+        assert_eq!(ours, before);
+    }
+
+    #[test]
+    fn the_reply_being_streamed_here_is_never_replaced() {
+        let mut ours = conv();
+        ours.push(Message::pending_reply(MessageId("a1".into()), "m", 1.0));
+        ours.append_to(&MessageId("a1".into()), "growing text");
+        let mut theirs = ours.clone();
+        theirs.messages[0].content = "grow".into();
+        theirs.updated_at = 99.0;
+        ours.merge_from(&theirs, Some(&MessageId("a1".into())));
+        assert_eq!(ours.messages[0].content, "growing text");
+    }
+
+    #[test]
+    fn the_later_save_wins_for_a_message_both_have_and_empty_ones_are_skipped() {
+        let mut ours = conv();
+        ours.push(reply("a1", "text", 1.0));
+        let mut theirs = ours.clone();
+        theirs.messages[0].pinned = true;
+        theirs.updated_at = 5.0;
+        theirs.push(Message::pending_reply(MessageId("a2".into()), "m", 4.0));
+        ours.merge_from(&theirs, None);
+        assert!(ours.messages[0].pinned);
+        assert_eq!(ours.messages.len(), 1);
+        assert_eq!(ours.updated_at, 5.0);
     }
 
     #[test]

@@ -49,6 +49,20 @@ pub struct Index {
 }
 
 impl Index {
+    /// Takes in the entries another tab stored: every conversation either side lists is
+    /// kept, the newer line of the two wins, and this tab's open conversation stays.
+    pub fn merge_from(&mut self, theirs: &Index) {
+        for entry in &theirs.conversations {
+            match self.conversations.iter_mut().find(|e| e.id == entry.id) {
+                Some(ours) if ours.updated_at >= entry.updated_at => {}
+                Some(ours) => *ours = entry.clone(),
+                None => self.conversations.push(entry.clone()),
+            }
+        }
+        self.conversations
+            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    }
+
     /// Records `conversation`'s title and time, keeping the list newest first.
     pub fn touch(&mut self, conversation: &Conversation) {
         self.conversations.retain(|e| e.id != conversation.id);
@@ -193,6 +207,37 @@ mod tests {
             .map(|e| e.id.0.as_str())
             .collect();
         assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn index_merging_keeps_both_tabs_conversations_and_our_current_one() {
+        let mut ours = Index::default();
+        let a = Conversation::new(ConversationId("a".into()), 1.0);
+        ours.touch(&a);
+        ours.current = Some(a.id.clone());
+        let mut theirs = Index::default();
+        theirs.touch(&Conversation::new(ConversationId("b".into()), 2.0));
+        let mut newer_a = a.clone();
+        newer_a.title = "renamed".into();
+        newer_a.updated_at = 3.0;
+        theirs.touch(&newer_a);
+        theirs.current = Some(ConversationId("b".into()));
+        ours.merge_from(&theirs);
+        let ids: Vec<_> = ours
+            .conversations
+            .iter()
+            .map(|e| (e.id.0.as_str(), e.title.as_str()))
+            .collect();
+        assert_eq!(ids, [("a", "renamed"), ("b", "")]);
+        assert_eq!(ours.current, Some(ConversationId("a".into())));
+    }
+
+    #[test]
+    fn a_version_1_fixture_still_decodes() {
+        let fixture = include_str!("../../tests/fixtures/conversation-v1.json");
+        let c: Conversation = decode(fixture).unwrap();
+        assert_eq!(c.messages.len(), 2);
+        assert_eq!(c.messages[1].usage.unwrap().total_tokens, 30);
     }
 
     #[test]

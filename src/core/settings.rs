@@ -9,6 +9,9 @@ use super::tokens::Encoding;
 /// Tokens kept free for the reply when "Max output tokens" is empty.
 pub const DEFAULT_REPLY_RESERVE: u32 = 1_024;
 
+/// How long a reply may send nothing before it counts as stalled.
+pub const DEFAULT_STALL_TIMEOUT_SECS: u32 = 60;
+
 /// The context budget a new user starts with.
 pub const DEFAULT_CONTEXT_BUDGET: u32 = 16_000;
 
@@ -57,6 +60,8 @@ pub struct Settings {
     pub context_budget: u32,
     /// The user's own catalog entries, for models Mnemo does not know.
     pub custom_models: Vec<ModelInfo>,
+    /// A reply that sends no bytes for this long has stalled.
+    pub stall_timeout_secs: u32,
 }
 
 impl Default for Settings {
@@ -71,6 +76,7 @@ impl Default for Settings {
             memory: MemoryStrategy::default(),
             context_budget: DEFAULT_CONTEXT_BUDGET,
             custom_models: Vec::new(),
+            stall_timeout_secs: DEFAULT_STALL_TIMEOUT_SECS,
         }
     }
 }
@@ -118,6 +124,7 @@ pub struct SettingsForm {
     /// For a model outside the catalog: its encoding's name and its context window.
     pub encoding: String,
     pub context_window: String,
+    pub stall_timeout: String,
     /// The custom entries, carried through unchanged except for the selected model.
     pub custom_models: Vec<ModelInfo>,
 }
@@ -149,6 +156,7 @@ impl SettingsForm {
             context_budget: settings.context_budget.to_string(),
             encoding: info.encoding.name().to_string(),
             context_window: info.context_window.to_string(),
+            stall_timeout: settings.stall_timeout_secs.to_string(),
             custom_models: settings.custom_models.clone(),
         }
     }
@@ -220,6 +228,16 @@ impl SettingsForm {
                 DEFAULT_CONTEXT_BUDGET
             }
         };
+        let stall_timeout_secs = match self.stall_timeout.trim().parse::<u32>() {
+            Ok(n) if (1..=3600).contains(&n) => n,
+            _ => {
+                errors.push(FieldError {
+                    field: "Stall timeout",
+                    message: "Enter a number of seconds from 1 to 3600.".into(),
+                });
+                DEFAULT_STALL_TIMEOUT_SECS
+            }
+        };
         let mut custom_models = self.custom_models.clone();
         if self.is_custom_model() && !model.is_empty() {
             let window = match self
@@ -259,6 +277,7 @@ impl SettingsForm {
             memory,
             context_budget,
             custom_models,
+            stall_timeout_secs,
         };
         if errors.is_empty() && settings.needs_setup(&api_key) {
             errors.push(FieldError {

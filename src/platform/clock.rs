@@ -26,3 +26,16 @@ fn base36(mut n: u64) -> String {
     out.reverse();
     String::from_utf8(out).expect("base-36 digits are ASCII")
 }
+
+/// Resolves after `ms` milliseconds (a `setTimeout` wrapped in a future).
+pub async fn sleep(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.max(0.0) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

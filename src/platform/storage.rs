@@ -77,3 +77,52 @@ pub fn js_error_name(error: &wasm_bindgen::JsValue) -> String {
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "unknown error".into())
 }
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    Some(web_sys::window()?.navigator().storage())
+}
+
+async fn resolve(
+    promise: Result<js_sys::Promise, wasm_bindgen::JsValue>,
+) -> Option<wasm_bindgen::JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise.ok()?)
+        .await
+        .ok()
+}
+
+/// Bytes used and available for this origin (`navigator.storage.estimate()`).
+pub async fn estimate() -> Option<(f64, f64)> {
+    let value = resolve(storage_manager()?.estimate()).await?;
+    let read = |name: &str| {
+        js_sys::Reflect::get(&value, &name.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    Some((read("usage")?, read("quota")?))
+}
+
+/// Asks the browser not to evict this origin's data under storage pressure
+/// (`navigator.storage.persist()`); whether it agreed.
+pub async fn request_persistence() -> Option<bool> {
+    resolve(storage_manager()?.persist()).await?.as_bool()
+}
+
+/// Offers `text` to the user as a file download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |e: wasm_bindgen::JsValue| js_error_name(&e);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -9,12 +9,13 @@ use leptos::prelude::*;
 
 use crate::core::conversation::{Conversation, ConversationId};
 use crate::core::message::MessageId;
-use crate::core::persist::Index;
+use crate::core::persist::{self, Index};
 use crate::core::settings::Settings;
 use crate::core::tokens::TokenCache;
 use crate::platform::clock::{new_id, now_ms};
-use crate::platform::storage::StorageError;
+use crate::platform::storage::{self, StorageError};
 use crate::platform::tokenizer::Tokenizer;
+pub use send::RetryNotice;
 use tokens::{plan_for, PlanView, TokenizerState};
 
 /// How long the composer must be idle before the plan includes the draft.
@@ -36,6 +37,12 @@ pub struct ChatState {
     pub draft: RwSignal<String>,
     /// Storage problems to tell the user about.
     pub notices: RwSignal<Vec<String>>,
+    /// Whether values had to be set aside at startup (they can be exported).
+    pub has_quarantine: RwSignal<bool>,
+    /// Whether the browser agreed to keep this origin's data under storage pressure.
+    pub persisted: RwSignal<Option<bool>>,
+    /// A retry that is counting down.
+    pub retrying: RwSignal<Option<RetryNotice>>,
     /// The draft as the plan sees it: follows `draft` once typing pauses.
     pub draft_for_plan: RwSignal<String>,
     /// The next request: what is sent, dropped and summarised, and its tokens.
@@ -47,6 +54,9 @@ pub struct ChatState {
     tokenizer: StoredValue<Option<Tokenizer>, LocalStorage>,
     draft_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
     index: StoredValue<Index>,
+    /// What this tab last wrote under each key: anything else there came from another
+    /// tab and is merged before the next write.
+    last_written: StoredValue<std::collections::HashMap<String, String>>,
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     stop_requested: StoredValue<bool>,
 }
@@ -79,6 +89,7 @@ impl ChatState {
                 })
             })
         });
+        let has_quarantine = !loaded.problems.is_empty();
         let state = ChatState {
             settings,
             api_key: RwSignal::new(loaded.api_key),
@@ -88,6 +99,9 @@ impl ChatState {
             settings_open: RwSignal::new(needs_setup),
             draft: RwSignal::new(loaded.draft),
             notices: RwSignal::new(loaded.problems),
+            has_quarantine: RwSignal::new(has_quarantine),
+            persisted: RwSignal::new(None),
+            retrying: RwSignal::new(None),
             draft_for_plan,
             plan,
             tokenizer_state: RwSignal::new(tokenizer_state),
@@ -96,6 +110,7 @@ impl ChatState {
             tokenizer: StoredValue::new_local(tokenizer),
             draft_timer: StoredValue::new_local(None),
             index: StoredValue::new(loaded.index),
+            last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
             stop_requested: StoredValue::new(false),
         };
@@ -107,7 +122,57 @@ impl ChatState {
             draft_for_plan.track();
             state.count_in_background();
         });
+        // Another tab saved: take in its messages, conversations and settings.
+        let listener = window_event_listener(leptos::ev::storage, move |ev| {
+            if let (Some(key), Some(value)) = (ev.key(), ev.new_value()) {
+                state.take_in(&key, &value);
+            }
+        });
+        on_cleanup(move || listener.remove());
+        leptos::task::spawn_local(async move {
+            state.persisted.set(storage::request_persistence().await);
+        });
         state
+    }
+
+    /// Merges a value another tab wrote under `key` into this tab's state.
+    fn take_in(&self, key: &str, value: &str) {
+        let current = self
+            .conversation
+            .with_untracked(|c| persist::conversation_key(&c.id));
+        if key == current {
+            if let Ok(theirs) = persist::decode::<Conversation>(value) {
+                let streaming = self.streaming.get_untracked();
+                self.conversation
+                    .update(|c| c.merge_from(&theirs, streaming.as_ref()));
+            }
+        } else if key == persist::INDEX_KEY {
+            if let Ok(theirs) = persist::decode::<Index>(value) {
+                self.index.update_value(|i| i.merge_from(&theirs));
+            }
+        } else if key == persist::SETTINGS_KEY {
+            if let Ok(theirs) = persist::decode_settings(value) {
+                self.settings.set(theirs);
+            }
+        }
+    }
+
+    /// Writes `text` under `key` and remembers it as this tab's own.
+    fn write_tracked(&self, key: &str, text: String) -> Result<(), StorageError> {
+        storage::set(key, &text)?;
+        self.last_written.update_value(|w| {
+            w.insert(key.to_string(), text);
+        });
+        Ok(())
+    }
+
+    /// What another tab stored under `key` since this tab last wrote it, if anything.
+    fn foreign_value(&self, key: &str) -> Option<String> {
+        let stored = storage::get(key)?;
+        let ours = self
+            .last_written
+            .with_value(|w| w.get(key) == Some(&stored));
+        (!ours).then_some(stored)
     }
 
     /// Whether a reply is being received.
@@ -170,18 +235,72 @@ impl ChatState {
         });
     }
 
-    /// Saves the open conversation.
+    /// Saves the open conversation and its line in the index. What another tab saved
+    /// in between is merged first, so two tabs never overwrite each other's messages.
     pub fn save(&self) {
-        let result = self.conversation.with_untracked(|c| {
-            if c.messages.is_empty() {
-                return Ok(());
+        if self.conversation.with_untracked(|c| c.messages.is_empty()) {
+            return;
+        }
+        let key = self
+            .conversation
+            .with_untracked(|c| persist::conversation_key(&c.id));
+        if let Some(stored) = self.foreign_value(&key) {
+            if let Ok(theirs) = persist::decode::<Conversation>(&stored) {
+                let streaming = self.streaming.get_untracked();
+                self.conversation
+                    .update(|c| c.merge_from(&theirs, streaming.as_ref()));
             }
-            let mut index = self.index.get_value();
-            let result = store::save_conversation(&mut index, c);
-            self.index.set_value(index);
-            result
+        }
+        if let Some(stored) = self.foreign_value(persist::INDEX_KEY) {
+            if let Ok(theirs) = persist::decode::<Index>(&stored) {
+                self.index.update_value(|i| i.merge_from(&theirs));
+            }
+        }
+        let text = self.conversation.with_untracked(persist::encode);
+        let result = self.write_tracked(&key, text).and_then(|()| {
+            self.conversation.with_untracked(|c| {
+                self.index.update_value(|i| {
+                    i.touch(c);
+                    i.current = Some(c.id.clone());
+                })
+            });
+            let index = self.index.with_value(persist::encode);
+            self.write_tracked(persist::INDEX_KEY, index)
         });
         self.report(result);
+    }
+
+    /// Downloads every value that was set aside because it could not be read.
+    pub fn export_quarantine(&self) {
+        let entries: serde_json::Map<String, serde_json::Value> =
+            storage::keys_with_prefix("mnemo.quarantine.")
+                .into_iter()
+                .filter_map(|k| storage::get(&k).map(|v| (k, serde_json::Value::String(v))))
+                .collect();
+        let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
+        if let Err(e) = storage::download("mnemo-set-aside.json", "application/json", &text) {
+            self.notify(format!("The export failed: {e}."));
+        }
+    }
+
+    /// Downloads every stored conversation (the API key is never included).
+    pub fn export_everything(&self) {
+        let entries: serde_json::Map<String, serde_json::Value> =
+            storage::keys_with_prefix(persist::PREFIX)
+                .into_iter()
+                .filter(|k| k != persist::API_KEY_KEY)
+                .filter_map(|k| {
+                    let v = storage::get(&k)?;
+                    Some((
+                        k,
+                        serde_json::from_str(&v).unwrap_or(serde_json::Value::String(v)),
+                    ))
+                })
+                .collect();
+        let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
+        if let Err(e) = storage::download("mnemo-export.json", "application/json", &text) {
+            self.notify(format!("The export failed: {e}."));
+        }
     }
 
     /// Applies new settings from the dialog.
@@ -197,9 +316,10 @@ impl ChatState {
         self.stop();
         self.save();
         let conversation = Conversation::new(ConversationId(new_id()), now_ms());
-        let mut index = self.index.get_value();
-        let result = store::save_current(&mut index, &conversation.id);
-        self.index.set_value(index);
+        self.index
+            .update_value(|i| i.current = Some(conversation.id.clone()));
+        let index = self.index.with_value(persist::encode);
+        let result = self.write_tracked(persist::INDEX_KEY, index);
         self.conversation.set(conversation);
         self.report(result);
     }
@@ -218,12 +338,23 @@ impl ChatState {
 
     /// Shows a storage failure in the notice banner; the app goes on in memory.
     fn report(&self, result: Result<(), StorageError>) {
-        if let Err(error) = result {
-            let text = match error {
-                StorageError::Full => "Storage is full: this conversation keeps working but is not saved. Export or delete old conversations to free space.".to_string(),
-                other => format!("Could not save: {other}. This conversation keeps working but will be lost when the page closes."),
-            };
-            self.notify(text);
+        match result {
+            Ok(()) => {}
+            Err(StorageError::Full) => {
+                let state = *self;
+                leptos::task::spawn_local(async move {
+                    let used = match storage::estimate().await {
+                        Some((usage, quota)) => format!(" ({:.1} MB used of {:.1} MB)", usage / 1e6, quota / 1e6),
+                        None => String::new(),
+                    };
+                    state.notify(format!(
+                        "Storage is full{used}: new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
+                    ));
+                });
+            }
+            Err(other) => self.notify(format!(
+                "Could not save: {other}. This conversation keeps working but will be lost when the page closes."
+            )),
         }
     }
 }

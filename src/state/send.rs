@@ -8,18 +8,36 @@ use crate::core::conversation::Summary;
 use crate::core::memory::{
     accept_summary, plan_messages, summary_budget, summary_request, ContextPlan, MemoryStrategy,
 };
+use crate::core::message::Role;
 use crate::core::message::{Message, MessageId, MessageStatus};
 use crate::core::openai::completions_url;
 use crate::core::openai::error::{ApiError, ErrorKind};
+use crate::core::openai::request::WireMessage;
 use crate::core::openai::request::{ChatRequest, RequestOptions};
 use crate::core::openai::response::parse_completion;
+use crate::core::openai::retry::RetryPolicy;
 use crate::core::openai::stream::{ReplyDecoder, StreamEvent};
 use crate::core::settings::Settings;
-use crate::platform::clock::{new_id, now_ms};
+use crate::platform::clock::{new_id, now_ms, sleep};
 use crate::platform::http::{post_json, post_stream};
+use futures::future::{select, Either};
 
 /// While a reply streams, the conversation is saved at most this often.
 const SAVE_INTERVAL_MS: f64 = 500.0;
+
+/// What is asked of the model to continue a reply that was cut off.
+const CONTINUE_PROMPT: &str =
+    "Continue exactly where your previous reply stopped, without repeating anything.";
+
+/// A retry that is waiting, for the countdown in the transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryNotice {
+    pub seconds_left: u32,
+    /// This is retry `attempt` of `max`.
+    pub attempt: u32,
+    pub max: u32,
+    pub reason: String,
+}
 
 impl ChatState {
     /// Sends the composer's text. Nothing happens for an empty message or while a reply
@@ -42,13 +60,58 @@ impl ChatState {
         self.request_reply();
     }
 
-    /// Sends a failed user message again.
+    /// Sends a failed user message again, or regenerates a reply that was cut off (the
+    /// partial text is replaced by the new reply).
     pub fn retry(&self, id: MessageId) {
         if self.is_busy() {
             return;
         }
-        self.conversation.update(|c| c.mark_resent(&id));
+        self.conversation
+            .update(|c| match c.messages.iter().position(|m| m.id == id) {
+                Some(i) if c.messages[i].role == Role::Assistant => {
+                    c.messages.remove(i);
+                }
+                _ => c.mark_resent(&id),
+            });
         self.request_reply();
+    }
+
+    /// Asks the model to continue a reply that was stopped or cut off; the continuation
+    /// is appended to it.
+    pub fn continue_reply(&self, id: MessageId) {
+        if self.is_busy() {
+            return;
+        }
+        let settings = self.settings.get_untracked();
+        self.streaming.set(Some(id.clone()));
+        self.stop_requested.set_value(false);
+        let state = *self;
+        spawn_local(async move {
+            let status = state.run_reply(&settings, &id, true).await;
+            state.finish(&id, status);
+        });
+    }
+
+    /// Puts a failed message back into the composer to be edited and sent again.
+    pub fn edit_failed(&self, id: MessageId) {
+        let Some(text) = self.conversation.with_untracked(|c| {
+            c.messages
+                .iter()
+                .find(|m| m.id == id && matches!(m.status, MessageStatus::Failed { .. }))
+                .map(|m| m.content.clone())
+        }) else {
+            return;
+        };
+        let draft = self.draft.get_untracked();
+        let merged = if draft.trim().is_empty() {
+            text
+        } else {
+            format!("{text}\n\n{draft}")
+        };
+        self.set_draft(merged);
+        self.conversation
+            .update(|c| c.messages.retain(|m| m.id != id));
+        self.save();
     }
 
     /// Asks for a reply to the conversation as it stands and streams it in.
@@ -59,67 +122,134 @@ impl ChatState {
         self.conversation.update(|c| c.push(reply));
         self.streaming.set(Some(reply_id.clone()));
         self.stop_requested.set_value(false);
-
         let state = *self;
         spawn_local(async move {
-            let status = match web_sys::AbortController::new() {
-                Ok(controller) => {
-                    let signal = controller.signal();
-                    state.abort.set_value(Some(controller));
-                    state.run_reply(&settings, &reply_id, &signal).await
-                }
-                Err(_) => MessageStatus::Failed {
-                    error: ApiError::network(
-                        "This browser cannot cancel requests (no AbortController).",
-                    ),
-                },
-            };
-            state.abort.set_value(None);
-            state
-                .conversation
-                .update(|c| c.finish_reply(&reply_id, status, now_ms()));
-            state.streaming.set(None);
-            state.save();
+            let status = state.run_reply(&settings, &reply_id, false).await;
+            state.finish(&reply_id, status);
         });
     }
 
-    /// Plans, sends and receives one reply. A reply refused as too long for the model
-    /// is tried once more with a budget a quarter smaller.
+    /// Records how a reply ended and saves.
+    fn finish(&self, id: &MessageId, status: MessageStatus) {
+        self.abort.set_value(None);
+        self.retrying.set(None);
+        self.conversation
+            .update(|c| c.finish_reply(id, status, now_ms()));
+        self.streaming.set(None);
+        self.save();
+    }
+
+    /// Plans, sends and receives one reply into message `id`. Rate limits, server and
+    /// network errors are retried with backoff while nothing has arrived yet; a reply
+    /// refused as too long for the model is tried once more with a smaller budget.
     async fn run_reply(
         &self,
         settings: &Settings,
         id: &MessageId,
-        signal: &web_sys::AbortSignal,
+        continuing: bool,
     ) -> MessageStatus {
         let url = completions_url(&settings.base_url);
         let api_key = self.api_key.get_untracked();
+        let policy = RetryPolicy::default();
         let mut budget = settings.budget();
         let mut shrunk = false;
+        let mut retry = 0;
         loop {
-            let (body, tokens) = match self.prepare(settings, budget, signal).await {
+            let Some(signal) = self.new_signal() else {
+                return MessageStatus::Failed {
+                    error: ApiError::network(
+                        "This browser cannot cancel requests (no AbortController).",
+                    ),
+                };
+            };
+            let (body, tokens) = match self.prepare(settings, budget, &signal, continuing).await {
                 Ok(prepared) => prepared,
                 Err(error) => return self.ended_by(error),
             };
-            self.conversation.update_untracked(|c| {
+            let length_before = self.content_len(id);
+            self.conversation.update(|c| {
                 if let Some(m) = c.message_mut(id) {
                     m.sent_tokens = Some(tokens);
+                    m.status = MessageStatus::Streaming;
                 }
             });
-            let status = self.receive(&url, &api_key, body, id, signal).await;
-            let empty = self.conversation.with_untracked(|c| {
-                c.messages
-                    .iter()
-                    .any(|m| &m.id == id && m.content.is_empty())
-            });
-            match status {
+            self.save();
+            let status = self
+                .receive(
+                    &url,
+                    &api_key,
+                    body,
+                    id,
+                    &signal,
+                    settings.stall_timeout_secs,
+                )
+                .await;
+            let nothing_arrived = self.content_len(id) == length_before;
+            let error = match status {
                 MessageStatus::Failed { error }
-                    if error.kind == ErrorKind::ContextTooLong && !shrunk && empty =>
+                    if nothing_arrived && !self.stop_requested.get_value() =>
                 {
-                    shrunk = true;
-                    budget.context_budget = budget.context_budget.min(tokens.saturating_mul(3) / 4);
+                    error
                 }
                 other => return other,
+            };
+            if error.kind == ErrorKind::ContextTooLong && !shrunk {
+                shrunk = true;
+                budget.context_budget = budget.context_budget.min(tokens.saturating_mul(3) / 4);
+                continue;
             }
+            match policy.delay_ms(&error, retry, js_sys::Math::random()) {
+                Some(delay) => {
+                    retry += 1;
+                    if !self
+                        .wait_to_retry(delay, retry, policy.max_retries, &error)
+                        .await
+                    {
+                        return MessageStatus::Failed { error };
+                    }
+                }
+                None => return MessageStatus::Failed { error },
+            }
+        }
+    }
+
+    /// A fresh abort signal for the next attempt; Stop aborts it.
+    fn new_signal(&self) -> Option<web_sys::AbortSignal> {
+        let controller = web_sys::AbortController::new().ok()?;
+        let signal = controller.signal();
+        self.abort.set_value(Some(controller));
+        Some(signal)
+    }
+
+    fn content_len(&self, id: &MessageId) -> usize {
+        self.conversation.with_untracked(|c| {
+            c.messages
+                .iter()
+                .find(|m| &m.id == id)
+                .map_or(0, |m| m.content.len())
+        })
+    }
+
+    /// Counts down `delay_ms` in the transcript. Returns false when the user cancelled.
+    async fn wait_to_retry(&self, delay_ms: f64, attempt: u32, max: u32, error: &ApiError) -> bool {
+        let until = now_ms() + delay_ms;
+        loop {
+            let left = until - now_ms();
+            if self.stop_requested.get_value() {
+                self.retrying.set(None);
+                return false;
+            }
+            if left <= 0.0 {
+                self.retrying.set(None);
+                return true;
+            }
+            self.retrying.set(Some(RetryNotice {
+                seconds_left: (left / 1000.0).ceil() as u32,
+                attempt,
+                max,
+                reason: error.message.clone(),
+            }));
+            sleep(left.min(250.0)).await;
         }
     }
 
@@ -130,6 +260,7 @@ impl ChatState {
         settings: &Settings,
         budget: crate::core::memory::Budget,
         signal: &web_sys::AbortSignal,
+        continuing: bool,
     ) -> Result<(String, u32), ApiError> {
         let mut plan = self.exact_plan(budget).await.plan;
         if settings.memory == MemoryStrategy::Summary && !plan.to_summarize.is_empty() {
@@ -143,16 +274,28 @@ impl ChatState {
             let room = budget.model_window.saturating_sub(budget.reply_reserve);
             return Err(ApiError::over_budget(plan.total, room));
         }
-        let messages = self
+        let mut messages = self
             .conversation
             .with_untracked(|c| plan_messages(&plan, c, &settings.system_prompt));
+        let mut total = plan.total;
+        if continuing {
+            messages.push(WireMessage {
+                role: Role::User,
+                content: CONTINUE_PROMPT.to_string(),
+            });
+            let encoding = settings.model_info().encoding;
+            total += crate::core::tokens::message_tokens(
+                self.count_text(encoding, CONTINUE_PROMPT).await,
+                None,
+            );
+        }
         let options = RequestOptions {
             model: settings.model.clone(),
             temperature: settings.temperature,
             max_output_tokens: settings.max_output_tokens,
             stream: true,
         };
-        Ok((ChatRequest::new(&options, messages).to_json(), plan.total))
+        Ok((ChatRequest::new(&options, messages).to_json(), total))
     }
 
     /// Folds the messages that left the window into the rolling summary with one
@@ -236,6 +379,7 @@ impl ChatState {
         body: String,
         id: &MessageId,
         signal: &web_sys::AbortSignal,
+        stall_secs: u32,
     ) -> MessageStatus {
         let mut stream = match post_stream(url, api_key, body, signal).await {
             Ok(stream) => stream,
@@ -244,7 +388,23 @@ impl ChatState {
         let mut decoder = ReplyDecoder::new();
         let mut finished = false;
         let mut last_save = now_ms();
-        while let Some(chunk) = stream.next().await {
+        loop {
+            let chunk = {
+                let next = std::pin::pin!(stream.next());
+                let stall = std::pin::pin!(sleep(f64::from(stall_secs) * 1000.0));
+                match select(next, stall).await {
+                    Either::Left((chunk, _)) => chunk,
+                    Either::Right(_) => {
+                        self.abort.with_value(|a| {
+                            if let Some(controller) = a {
+                                controller.abort();
+                            }
+                        });
+                        return self.ended_by(ApiError::timeout(stall_secs));
+                    }
+                }
+            };
+            let Some(chunk) = chunk else { break };
             let events = match chunk {
                 Ok(bytes) => decoder.feed(&bytes),
                 Err(error) => return self.ended_by(error),

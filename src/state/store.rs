@@ -3,7 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::core::conversation::{Conversation, ConversationId};
+use crate::core::conversation::Conversation;
 use crate::core::persist::{self, Index};
 use crate::core::settings::Settings;
 use crate::platform::clock::now_ms;
@@ -79,20 +79,6 @@ pub fn write<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StorageErr
     storage::set(key, &persist::encode(value))
 }
 
-/// Saves a conversation and its line in the index.
-///
-/// # Errors
-/// The first storage error.
-pub fn save_conversation(
-    index: &mut Index,
-    conversation: &Conversation,
-) -> Result<(), StorageError> {
-    write(&persist::conversation_key(&conversation.id), conversation)?;
-    index.touch(conversation);
-    index.current = Some(conversation.id.clone());
-    write(persist::INDEX_KEY, index)
-}
-
 /// Saves the settings, and the key only if the user asked for it to be remembered.
 ///
 /// # Errors
@@ -105,13 +91,4 @@ pub fn save_settings(settings: &Settings, api_key: &str) -> Result<(), StorageEr
         storage::remove(persist::API_KEY_KEY);
         Ok(())
     }
-}
-
-/// Makes `id` the open conversation in the stored index.
-///
-/// # Errors
-/// The storage error.
-pub fn save_current(index: &mut Index, id: &ConversationId) -> Result<(), StorageError> {
-    index.current = Some(id.clone());
-    write(persist::INDEX_KEY, index)
 }

@@ -9,6 +9,7 @@ use super::context_meter::ContextMeter;
 use super::error_banner::ErrorBanner;
 use super::message_list::MessageList;
 use super::notice_banner::NoticeBanner;
+use super::retry_banner::RetryBanner;
 use super::settings_dialog::SettingsDialog;
 use crate::state::ChatState;
 
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <ContextInspector />
                 </Show>
             </div>
+            <RetryBanner />
             <ErrorBanner />
             <ContextMeter inspector_open=inspector_open />
             <Composer />

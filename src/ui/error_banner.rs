@@ -8,7 +8,13 @@ use crate::state::ChatState;
 #[component]
 pub fn ErrorBanner() -> impl IntoView {
     let state = expect_context::<ChatState>();
-    let error = move || state.conversation.with(|c| c.last_error().cloned());
+    // While a retry counts down, the retry banner speaks for the error.
+    let error = move || {
+        if state.retrying.with(Option::is_some) || state.streaming.with(Option::is_some) {
+            return None;
+        }
+        state.conversation.with(|c| c.last_error().cloned())
+    };
     move || {
         error().map(|error| {
             let open = error.needs_settings().then(|| {

@@ -46,31 +46,44 @@ pub fn MessageItem(
         MessageStatus::Failed { error } if message.role == Role::User => {
             Some(format!("Not sent: {}", error.hint()))
         }
-        MessageStatus::Failed { error } => Some(format!("Interrupted: {}", error.message)),
+        MessageStatus::Failed { error } => {
+            Some(format!("Interrupted: {} {}", error.message, error.hint()))
+        }
         _ => None,
     };
-    // Only the newest message can be retried: resending an older one would reorder
-    // the conversation.
-    let retry = (message.role == Role::User && note.is_some()).then(|| {
+    // Only the newest message offers recovery: acting on an older one would reorder the
+    // conversation.
+    let is_last = {
         let id = id.clone();
-        let is_last = {
-            let id = id.clone();
-            move || {
-                state
-                    .conversation
-                    .with(|c| c.messages.last().map(|m| &m.id) == Some(&id))
-            }
+        move || {
+            state
+                .conversation
+                .with(|c| c.messages.last().map(|m| &m.id) == Some(&id))
+        }
+    };
+    let cut_off = matches!(
+        message.status,
+        MessageStatus::Stopped | MessageStatus::Failed { .. }
+    );
+    let actions = cut_off.then(|| {
+        let (retry_id, other_id) = (id.clone(), id.clone());
+        let (label, other): (&str, fn(&ChatState, MessageId)) = if message.role == Role::User {
+            ("Edit", ChatState::edit_failed)
+        } else {
+            ("Continue", ChatState::continue_reply)
         };
         view! {
-            <Show when=is_last>
-                {
-                    let id = id.clone();
-                    view! {
-                        <button type="button" on:click=move |_| state.retry(id.clone())>
-                            "Retry"
-                        </button>
-                    }
-                }
+            <Show when=is_last.clone()>
+                <div class="message-actions">
+                    <button type="button" on:click={
+                        let id = retry_id.clone();
+                        move |_| state.retry(id.clone())
+                    }>"Retry"</button>
+                    <button type="button" on:click={
+                        let id = other_id.clone();
+                        move |_| other(&state, id.clone())
+                    }>{label}</button>
+                </div>
             </Show>
         }
     });
@@ -106,7 +119,7 @@ pub fn MessageItem(
             </div>
             <div class="content">{text}</div>
             {note.map(|n| view! { <div class="note">{n}</div> })}
-            {retry}
+            {actions}
         </li>
     }
     .into_any()

@@ -13,4 +13,5 @@ pub mod message_list;
 pub mod model_field;
 pub mod notice_banner;
 pub mod prompt_field;
+pub mod retry_banner;
 pub mod settings_dialog;

@@ -21,6 +21,14 @@ pub fn NoticeBanner() -> impl IntoView {
                             .collect_view()
                     }}
                 </ul>
+                <Show when=move || state.has_quarantine.get()>
+                    <button type="button" on:click=move |_| state.export_quarantine()>
+                        "Export set-aside data"
+                    </button>
+                </Show>
+                <button type="button" on:click=move |_| state.export_everything()>
+                    "Export all conversations"
+                </button>
                 <button type="button" on:click=move |_| state.notices.set(Vec::new())>
                     "Dismiss"
                 </button>

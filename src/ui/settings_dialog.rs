@@ -104,6 +104,21 @@ pub fn SettingsDialog() -> impl IntoView {
                     </p>
                 </div>
                 <MemoryField form=form errors=errors />
+                <div class="field inline">
+                    <label for="stall-timeout">"Stall timeout"</label>
+                    <input id="stall-timeout" type="text" inputmode="numeric" aria-describedby="stall-timeout-help"
+                        prop:value=text(|f| &f.stall_timeout)
+                        on:input=move |ev| form.update(|f| f.stall_timeout = event_target_value(&ev)) />
+                    <p id="stall-timeout-help" class="help">"Seconds without any data before a reply counts as stalled."</p>
+                    <p class="field-error">{field_error(errors, "Stall timeout")}</p>
+                    <p class="help" data-testid="persistence">
+                        {move || match state.persisted.get() {
+                            Some(true) => "Persistent storage: granted — the browser will not clear Mnemo's data to free space.",
+                            Some(false) => "Persistent storage: not granted — the browser may clear Mnemo's data when space runs low; export regularly.",
+                            None => "Persistent storage: unknown in this browser.",
+                        }}
+                    </p>
+                </div>
                 <PromptField form=form />
                 <div class="actions">
                     <button type="button" on:click=move |_| state.settings_open.set(false)>"Cancel"</button>

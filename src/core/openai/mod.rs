@@ -4,6 +4,7 @@
 pub mod error;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod stream;
 
 /// The URL of the Chat Completions endpoint under a base URL such as
