@@ -7,6 +7,7 @@ pub mod message;
 pub mod models;
 pub mod openai;
 pub mod persist;
+pub mod search;
 pub mod settings;
 pub mod sse;
 pub mod stats;

@@ -1,6 +1,7 @@
 //! The app's state: one `Copy` handle over the signals, and the actions that change
 //! them. Components read signals and call actions; every decision is made in `core`.
 
+pub mod conversations;
 mod send;
 pub mod store;
 pub mod tokens;
@@ -53,7 +54,10 @@ pub struct ChatState {
     token_cache: StoredValue<TokenCache>,
     tokenizer: StoredValue<Option<Tokenizer>, LocalStorage>,
     draft_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
-    index: StoredValue<Index>,
+    /// The conversation list, newest first.
+    pub index: RwSignal<Index>,
+    /// The last deleted conversation, restorable for a while.
+    pub deleted: RwSignal<Option<conversations::Deleted>>,
     /// What this tab last wrote under each key: anything else there came from another
     /// tab and is merged before the next write.
     last_written: StoredValue<std::collections::HashMap<String, String>>,
@@ -109,7 +113,8 @@ impl ChatState {
             token_cache,
             tokenizer: StoredValue::new_local(tokenizer),
             draft_timer: StoredValue::new_local(None),
-            index: StoredValue::new(loaded.index),
+            index: RwSignal::new(loaded.index),
+            deleted: RwSignal::new(None),
             last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
             stop_requested: StoredValue::new(false),
@@ -148,7 +153,7 @@ impl ChatState {
             }
         } else if key == persist::INDEX_KEY {
             if let Ok(theirs) = persist::decode::<Index>(value) {
-                self.index.update_value(|i| i.merge_from(&theirs));
+                self.index.update(|i| i.merge_from(&theirs));
             }
         } else if key == persist::SETTINGS_KEY {
             if let Ok(theirs) = persist::decode_settings(value) {
@@ -253,18 +258,22 @@ impl ChatState {
         }
         if let Some(stored) = self.foreign_value(persist::INDEX_KEY) {
             if let Ok(theirs) = persist::decode::<Index>(&stored) {
-                self.index.update_value(|i| i.merge_from(&theirs));
+                self.index.update(|i| i.merge_from(&theirs));
             }
         }
         let text = self.conversation.with_untracked(persist::encode);
         let result = self.write_tracked(&key, text).and_then(|()| {
+            let mut index = self.index.get_untracked();
             self.conversation.with_untracked(|c| {
-                self.index.update_value(|i| {
-                    i.touch(c);
-                    i.current = Some(c.id.clone());
-                })
+                index.touch(c);
+                index.current = Some(c.id.clone());
             });
-            let index = self.index.with_value(persist::encode);
+            // The list re-renders only when a line changed (not on every save while a
+            // reply streams).
+            if self.index.with_untracked(|i| *i != index) {
+                self.index.set(index);
+            }
+            let index = self.index.with_untracked(persist::encode);
             self.write_tracked(persist::INDEX_KEY, index)
         });
         self.report(result);
@@ -317,8 +326,8 @@ impl ChatState {
         self.save();
         let conversation = Conversation::new(ConversationId(new_id()), now_ms());
         self.index
-            .update_value(|i| i.current = Some(conversation.id.clone()));
-        let index = self.index.with_value(persist::encode);
+            .update(|i| i.current = Some(conversation.id.clone()));
+        let index = self.index.with_untracked(persist::encode);
         let result = self.write_tracked(persist::INDEX_KEY, index);
         self.conversation.set(conversation);
         self.report(result);

@@ -11,6 +11,8 @@ use super::message_list::MessageList;
 use super::notice_banner::NoticeBanner;
 use super::retry_banner::RetryBanner;
 use super::settings_dialog::SettingsDialog;
+use super::sidebar::Sidebar;
+use super::undo_toast::UndoToast;
 use crate::state::ChatState;
 
 /// The whole app. Loads the stored state and shares it with every component.
@@ -27,16 +29,22 @@ pub fn App() -> impl IntoView {
     });
     let title = move || state.conversation.with(|c| c.display_title().to_string());
     let inspector_open = RwSignal::new(false);
+    let sidebar_open = RwSignal::new(false);
     view! {
+        <div class="layout">
+        <Sidebar open=sidebar_open />
         <div class="app">
             <header class="topbar">
+                <button type="button" class="sidebar-toggle" aria-label="Conversations"
+                    aria-expanded=move || sidebar_open.get().to_string()
+                    on:click=move |_| sidebar_open.update(|o| *o = !*o)>"☰"</button>
                 <span class="brand">"Mnemo"</span>
                 <h1 class="conversation-title">{title}</h1>
-                <button type="button" on:click=move |_| state.new_chat()>"New chat"</button>
                 <button type="button" on:click=move |_| state.settings_open.set(true)>
                     "Settings"
                 </button>
             </header>
+            <UndoToast />
             <NoticeBanner />
             <div class="body">
                 <main class="transcript">
@@ -51,6 +59,7 @@ pub fn App() -> impl IntoView {
             <ContextMeter inspector_open=inspector_open />
             <Composer />
             <SettingsDialog />
+        </div>
         </div>
     }
 }

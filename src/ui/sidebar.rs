@@ -1,0 +1,35 @@
+//! The conversation list: new chat, search, and one row per conversation.
+
+use leptos::prelude::*;
+
+use super::conversation_row::ConversationRow;
+use crate::state::ChatState;
+
+/// All conversations, newest first, filtered by the search box.
+#[component]
+pub fn Sidebar(
+    /// Whether the list is shown on a narrow screen.
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let query = RwSignal::new(String::new());
+    let hits = Memo::new(move |_| state.search(&query.get()));
+    view! {
+        <nav class="sidebar" class:open=move || open.get() aria-label="Conversations">
+            <button type="button" class="primary new-chat" on:click=move |_| { state.new_chat(); open.set(false); }>
+                "New chat"
+            </button>
+            <input type="search" class="search" aria-label="Search conversations" placeholder="Search…"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev)) />
+            <ul class="conversation-list">
+                <For each=move || hits.get() key=|hit| (hit.id.clone(), hit.title.clone(), hit.excerpt.clone()) let:hit>
+                    <ConversationRow hit=hit query=query on_open=move || open.set(false) />
+                </For>
+            </ul>
+            <Show when=move || hits.with(Vec::is_empty)>
+                <p class="help">{move || if query.with(String::is_empty) { "No saved conversations yet." } else { "No conversation matches." }}</p>
+            </Show>
+        </nav>
+    }
+}
