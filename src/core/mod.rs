@@ -2,6 +2,7 @@
 //! storing values. Nothing here touches a browser API, so all of it runs in `cargo test`.
 
 pub mod conversation;
+pub mod markdown;
 pub mod memory;
 pub mod message;
 pub mod models;
