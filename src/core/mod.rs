@@ -13,3 +13,4 @@ pub mod settings;
 pub mod sse;
 pub mod stats;
 pub mod tokens;
+pub mod transfer;
