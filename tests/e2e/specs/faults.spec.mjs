@@ -35,6 +35,8 @@ beforeEach(async () => {
 
 const HINTS = Object.freeze({
   auth: 'Check your API key in Settings.',
+  forbidden: "This key may not use this model or endpoint; check the key's permissions.",
+  quota: 'Your account has no credit left for this key.',
   model: 'Pick another model in Settings.',
   tooLong:
     'The conversation is too long for this model: start a new chat or pick a model with a larger context window.',
@@ -195,6 +197,29 @@ describe('faults', { timeout: 300_000 }, () => {
     assert.equal(reply.text, requests[1].reply.trim());
     assert.equal((await chat.messages()).filter((m) => m.text === text).length, 1, 'the message is not duplicated');
   });
+
+  for (const [name, fault, hint, detail] of [
+    ['a 403', { status: 403 }, HINTS.forbidden, 'You are not allowed to sample from this model.'],
+    [
+      'a 429 for an exhausted quota',
+      { status: 429, code: 'insufficient_quota', retryAfter: 1 },
+      HINTS.quota,
+      /^You exceeded your current quota, please check your plan and billing details\./,
+    ],
+  ]) {
+    it(`${name} is not retried`, async () => {
+      const text = `What happens with ${name}?`;
+      servers.mock.configure(fault);
+      await chat.send(text);
+      await expectFailedUser(text, hint);
+      const alert = await chat.alertParts();
+      assert.equal(alert.hint, hint);
+      if (typeof detail === 'string') assert.equal(alert.detail, detail);
+      else assert.match(alert.detail, detail);
+      assert.equal(chatRequests(servers.mock).length, 1, 'waiting cannot help, so it is not retried');
+      assert.equal(await chat.retryBanner.count(), 0);
+    });
+  }
 
   it('a 400 context_length_exceeded is retried once with less history, then explained', async () => {
     await chat.sendAndWait('I like green tea. Tell me about it.');
@@ -539,7 +564,7 @@ describe('faults', { timeout: 300_000 }, () => {
 
   it('logged no errors in the page besides the failed requests', () => {
     browser.assertNoErrors({
-      allow: [/status of (400|401|404|429|500|503)/, /net::ERR_/],
+      allow: [/status of (400|401|403|404|429|500|503)/, /net::ERR_/],
     });
   });
 });
