@@ -78,6 +78,23 @@ pub fn js_error_name(error: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
+/// Bytes localStorage holds for this site (browsers store it as UTF-16: two bytes per
+/// code unit of every key and value).
+pub fn used_bytes() -> f64 {
+    let Ok(storage) = local_storage() else {
+        return 0.0;
+    };
+    let len = storage.length().unwrap_or(0);
+    let units: usize = (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .map(|k| {
+            let value = storage.get_item(&k).ok().flatten().unwrap_or_default();
+            k.encode_utf16().count() + value.encode_utf16().count()
+        })
+        .sum();
+    units as f64 * 2.0
+}
+
 fn storage_manager() -> Option<web_sys::StorageManager> {
     Some(web_sys::window()?.navigator().storage())
 }
@@ -88,17 +105,6 @@ async fn resolve(
     wasm_bindgen_futures::JsFuture::from(promise.ok()?)
         .await
         .ok()
-}
-
-/// Bytes used and available for this origin (`navigator.storage.estimate()`).
-pub async fn estimate() -> Option<(f64, f64)> {
-    let value = resolve(storage_manager()?.estimate()).await?;
-    let read = |name: &str| {
-        js_sys::Reflect::get(&value, &name.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-    };
-    Some((read("usage")?, read("quota")?))
 }
 
 /// Asks the browser not to evict this origin's data under storage pressure

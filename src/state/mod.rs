@@ -2,6 +2,7 @@
 //! them. Components read signals and call actions; every decision is made in `core`.
 
 pub mod conversations;
+mod edit;
 mod send;
 pub mod store;
 pub mod tokens;
@@ -56,6 +57,8 @@ pub struct ChatState {
     draft_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
     /// The conversation list, newest first.
     pub index: RwSignal<Index>,
+    /// The user message being edited in place.
+    pub editing: RwSignal<Option<MessageId>>,
     /// The last deleted conversation, restorable for a while.
     pub deleted: RwSignal<Option<conversations::Deleted>>,
     /// What this tab last wrote under each key: anything else there came from another
@@ -115,6 +118,7 @@ impl ChatState {
             draft_timer: StoredValue::new_local(None),
             index: RwSignal::new(loaded.index),
             deleted: RwSignal::new(None),
+            editing: RwSignal::new(None),
             last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
             stop_requested: StoredValue::new(false),
@@ -350,16 +354,11 @@ impl ChatState {
         match result {
             Ok(()) => {}
             Err(StorageError::Full) => {
-                let state = *self;
-                leptos::task::spawn_local(async move {
-                    let used = match storage::estimate().await {
-                        Some((usage, quota)) => format!(" ({:.1} MB used of {:.1} MB)", usage / 1e6, quota / 1e6),
-                        None => String::new(),
-                    };
-                    state.notify(format!(
-                        "Storage is full{used}: new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
-                    ));
-                });
+                // navigator.storage.estimate() leaves localStorage out, so count it.
+                let used = storage::used_bytes() / 1e6;
+                self.notify(format!(
+                    "Storage is full ({used:.1} MB in use): new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
+                ));
             }
             Err(other) => self.notify(format!(
                 "Could not save: {other}. This conversation keeps working but will be lost when the page closes."

@@ -115,7 +115,7 @@ impl ChatState {
     }
 
     /// Asks for a reply to the conversation as it stands and streams it in.
-    fn request_reply(&self) {
+    pub(super) fn request_reply(&self) {
         let settings = self.settings.get_untracked();
         let reply_id = MessageId(new_id());
         let reply = Message::pending_reply(reply_id.clone(), &settings.model, now_ms());
@@ -153,6 +153,7 @@ impl ChatState {
         let policy = RetryPolicy::default();
         let mut budget = settings.budget();
         let mut shrunk = false;
+        let mut too_long: Option<ApiError> = None;
         let mut retry = 0;
         loop {
             let Some(signal) = self.new_signal() else {
@@ -164,6 +165,13 @@ impl ChatState {
             };
             let (body, tokens) = match self.prepare(settings, budget, &signal, continuing).await {
                 Ok(prepared) => prepared,
+                // Nothing more could be dropped to fit the smaller budget: the model's
+                // own "too long" is the honest explanation.
+                Err(error) if shrunk && error.kind == ErrorKind::OverBudget => {
+                    return MessageStatus::Failed {
+                        error: too_long.clone().unwrap_or(error),
+                    }
+                }
                 Err(error) => return self.ended_by(error),
             };
             let length_before = self.content_len(id);
@@ -195,6 +203,7 @@ impl ChatState {
             };
             if error.kind == ErrorKind::ContextTooLong && !shrunk {
                 shrunk = true;
+                too_long = Some(error.clone());
                 budget.context_budget = budget.context_budget.min(tokens.saturating_mul(3) / 4);
                 continue;
             }
@@ -381,7 +390,16 @@ impl ChatState {
         signal: &web_sys::AbortSignal,
         stall_secs: u32,
     ) -> MessageStatus {
-        let mut stream = match post_stream(url, api_key, body, signal).await {
+        let stall_ms = f64::from(stall_secs) * 1000.0;
+        let response = {
+            let request = std::pin::pin!(post_stream(url, api_key, body, signal));
+            let stall = std::pin::pin!(sleep(stall_ms));
+            match select(request, stall).await {
+                Either::Left((response, _)) => response,
+                Either::Right(_) => return self.stalled(stall_secs),
+            }
+        };
+        let mut stream = match response {
             Ok(stream) => stream,
             Err(error) => return self.ended_by(error),
         };
@@ -391,17 +409,10 @@ impl ChatState {
         loop {
             let chunk = {
                 let next = std::pin::pin!(stream.next());
-                let stall = std::pin::pin!(sleep(f64::from(stall_secs) * 1000.0));
+                let stall = std::pin::pin!(sleep(stall_ms));
                 match select(next, stall).await {
                     Either::Left((chunk, _)) => chunk,
-                    Either::Right(_) => {
-                        self.abort.with_value(|a| {
-                            if let Some(controller) = a {
-                                controller.abort();
-                            }
-                        });
-                        return self.ended_by(ApiError::timeout(stall_secs));
-                    }
+                    Either::Right(_) => return self.stalled(stall_secs),
                 }
             };
             let Some(chunk) = chunk else { break };
@@ -465,6 +476,16 @@ impl ChatState {
             self.stream_revision.update(|r| *r += 1);
         }
         None
+    }
+
+    /// Cancels a request that sent nothing for `secs` seconds.
+    fn stalled(&self, secs: u32) -> MessageStatus {
+        self.abort.with_value(|a| {
+            if let Some(controller) = a {
+                controller.abort();
+            }
+        });
+        self.ended_by(ApiError::timeout(secs))
     }
 
     /// The status a reply ends with after `error`: stopped when the user asked for it.

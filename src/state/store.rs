@@ -29,12 +29,15 @@ pub fn load() -> Loaded {
     let settings = read(persist::SETTINGS_KEY, "Your settings", &mut problems).unwrap_or_default();
     let api_key = read::<String>(persist::API_KEY_KEY, "Your saved API key", &mut problems)
         .unwrap_or_default();
-    let index: Index = read(
-        persist::INDEX_KEY,
-        "The list of conversations",
-        &mut problems,
-    )
-    .unwrap_or_default();
+    let index = match storage::get(persist::INDEX_KEY) {
+        None => Index::default(),
+        Some(_) => read(
+            persist::INDEX_KEY,
+            "The list of conversations",
+            &mut problems,
+        )
+        .unwrap_or_else(rebuild_index),
+    };
     let conversation = index.current.as_ref().and_then(|id| {
         read::<Conversation>(
             &persist::conversation_key(id),
@@ -51,6 +54,19 @@ pub fn load() -> Loaded {
         draft,
         problems,
     }
+}
+
+/// The conversation list rebuilt from the stored conversations themselves, for when the
+/// stored list cannot be read; the newest conversation is opened.
+fn rebuild_index() -> Index {
+    let mut index = Index::default();
+    for key in storage::keys_with_prefix("mnemo.conv.") {
+        if let Some(c) = storage::get(&key).and_then(|t| persist::decode::<Conversation>(&t).ok()) {
+            index.touch(&c);
+        }
+    }
+    index.current = index.conversations.first().map(|e| e.id.clone());
+    index
 }
 
 /// Decodes `key`. A value that cannot be decoded is copied to a quarantine key (so a

@@ -1,17 +1,18 @@
 //! The page: toolbar, transcript, composer and the settings dialog.
 
-use leptos::ev;
 use leptos::prelude::*;
 
 use super::composer::Composer;
 use super::context_inspector::ContextInspector;
 use super::context_meter::ContextMeter;
 use super::error_banner::ErrorBanner;
+use super::help_dialog::HelpDialog;
 use super::message_list::MessageList;
 use super::notice_banner::NoticeBanner;
 use super::retry_banner::RetryBanner;
 use super::settings_dialog::SettingsDialog;
 use super::sidebar::Sidebar;
+use super::theme_toggle::ThemeToggle;
 use super::undo_toast::UndoToast;
 use crate::state::ChatState;
 
@@ -20,16 +21,10 @@ use crate::state::ChatState;
 pub fn App() -> impl IntoView {
     let state = ChatState::load();
     provide_context(state);
-    // Esc stops a streaming reply from anywhere on the page (the open dialog keeps Esc
-    // for closing itself).
-    let _ = window_event_listener(ev::keydown, move |ev| {
-        if ev.key() == "Escape" && !state.settings_open.get_untracked() {
-            state.stop();
-        }
-    });
     let title = move || state.conversation.with(|c| c.display_title().to_string());
     let inspector_open = RwSignal::new(false);
     let sidebar_open = RwSignal::new(false);
+    let help_open = RwSignal::new(false);
     view! {
         <div class="layout">
         <Sidebar open=sidebar_open />
@@ -40,6 +35,8 @@ pub fn App() -> impl IntoView {
                     on:click=move |_| sidebar_open.update(|o| *o = !*o)>"☰"</button>
                 <span class="brand">"Mnemo"</span>
                 <h1 class="conversation-title">{title}</h1>
+                <ThemeToggle />
+                <button type="button" class="quiet" on:click=move |_| help_open.set(true)>"Shortcuts"</button>
                 <button type="button" on:click=move |_| state.settings_open.set(true)>
                     "Settings"
                 </button>
@@ -47,7 +44,7 @@ pub fn App() -> impl IntoView {
             <UndoToast />
             <NoticeBanner />
             <div class="body">
-                <main class="transcript">
+                <main class="main">
                     <MessageList />
                 </main>
                 <Show when=move || inspector_open.get()>
@@ -59,6 +56,7 @@ pub fn App() -> impl IntoView {
             <ContextMeter inspector_open=inspector_open />
             <Composer />
             <SettingsDialog />
+            <HelpDialog open=help_open />
         </div>
         </div>
     }

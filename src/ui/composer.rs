@@ -14,6 +14,9 @@ pub fn Composer() -> impl IntoView {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             state.send_draft();
+        } else if ev.key() == "ArrowUp" && state.draft.with_untracked(String::is_empty) {
+            ev.prevent_default();
+            state.edit_last_user();
         }
     };
     let draft_tokens = move || {

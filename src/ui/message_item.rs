@@ -2,10 +2,14 @@
 
 use leptos::prelude::*;
 
+use super::message_actions::MessageActions;
+use super::message_body::MessageBody;
+use super::message_editor::MessageEditor;
 use crate::core::message::{MessageId, MessageStatus, Role};
 use crate::state::ChatState;
 
-/// A message with its role, text and how it ended; a failed last message offers Retry.
+/// A message with its role, text, what the next request does with it, how it ended, and
+/// its actions.
 #[component]
 pub fn MessageItem(
     /// The message's position in the conversation.
@@ -19,22 +23,6 @@ pub fn MessageItem(
         .with_untracked(|c| c.messages.iter().find(|m| m.id == id).cloned())
     else {
         return ().into_any();
-    };
-    let streaming = message.status == MessageStatus::Streaming;
-    let text = {
-        let id = id.clone();
-        move || {
-            if streaming {
-                state.stream_revision.track();
-            }
-            state.conversation.with_untracked(|c| {
-                c.messages
-                    .iter()
-                    .find(|m| m.id == id)
-                    .map(|m| m.content.clone())
-                    .unwrap_or_default()
-            })
-        }
     };
     let who = match message.role {
         Role::User => "You",
@@ -51,42 +39,6 @@ pub fn MessageItem(
         }
         _ => None,
     };
-    // Only the newest message offers recovery: acting on an older one would reorder the
-    // conversation.
-    let is_last = {
-        let id = id.clone();
-        move || {
-            state
-                .conversation
-                .with(|c| c.messages.last().map(|m| &m.id) == Some(&id))
-        }
-    };
-    let cut_off = matches!(
-        message.status,
-        MessageStatus::Stopped | MessageStatus::Failed { .. }
-    );
-    let actions = cut_off.then(|| {
-        let (retry_id, other_id) = (id.clone(), id.clone());
-        let (label, other): (&str, fn(&ChatState, MessageId)) = if message.role == Role::User {
-            ("Edit", ChatState::edit_failed)
-        } else {
-            ("Continue", ChatState::continue_reply)
-        };
-        view! {
-            <Show when=is_last.clone()>
-                <div class="message-actions">
-                    <button type="button" on:click={
-                        let id = retry_id.clone();
-                        move |_| state.retry(id.clone())
-                    }>"Retry"</button>
-                    <button type="button" on:click={
-                        let id = other_id.clone();
-                        move |_| other(&state, id.clone())
-                    }>{label}</button>
-                </div>
-            </Show>
-        }
-    });
     // What the next request does with this message: sent, dropped, in the summary…
     let fate = move || {
         state.plan.with(|p| {
@@ -97,11 +49,12 @@ pub fn MessageItem(
                 .unwrap_or("not sent")
         })
     };
-    let pinned = message.pinned;
-    let pin = {
+    let editing = {
         let id = id.clone();
-        move |_| state.toggle_pin(&id)
+        move || state.editing.with(|e| e.as_ref() == Some(&id))
     };
+    let body = message.clone();
+    let editor_id = id.clone();
     view! {
         <li
             class="message"
@@ -110,16 +63,12 @@ pub fn MessageItem(
             data-context=fate
             data-id=id.0.clone()
         >
-            <div class="who">
-                {who}
-                <span class="fate">{fate}</span>
-                <button type="button" class="pin" aria-pressed=pinned.to_string() on:click=pin>
-                    {if pinned { "Unpin" } else { "Pin" }}
-                </button>
-            </div>
-            <div class="content">{text}</div>
+            <div class="who">{who} <span class="fate">{fate}</span></div>
+            <Show when=editing.clone() fallback=move || view! { <MessageBody message=body.clone() /> }>
+                <MessageEditor id=editor_id.clone() />
+            </Show>
             {note.map(|n| view! { <div class="note">{n}</div> })}
-            {actions}
+            <MessageActions message=message.clone() />
         </li>
     }
     .into_any()

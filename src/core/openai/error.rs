@@ -166,7 +166,7 @@ impl ApiError {
             ErrorKind::Network => "Could not reach the endpoint: check your connection and the Base URL (a proxy must allow this page's origin).",
             ErrorKind::Timeout => "The reply stalled: retry, or continue from the partial reply.",
             ErrorKind::Aborted => "You stopped this reply.",
-            ErrorKind::OverBudget => "Not sent: shorten the message, unpin messages, or raise the context budget in Settings.",
+            ErrorKind::OverBudget => "Shorten the message, unpin messages, or raise the context budget in Settings.",
         }
     }
 

@@ -250,11 +250,6 @@ describe('faults', { timeout: 300_000 }, () => {
 
   it(
     'a 400 context_length_exceeded on the first message is explained as too long, not as over budget',
-    {
-      todo:
-        'state/send.rs run_reply shrinks context_budget to 3/4 of the prompt; with nothing to drop, prepare() ' +
-        'fails with OverBudget and the too-long error is replaced by "needs N tokens, more than the M allowed"',
-    },
     async () => {
       const text = 'Hello there, this is my very first message.';
       const tooLong = { status: 400, code: 'context_length_exceeded' };
@@ -469,11 +464,6 @@ describe('faults', { timeout: 300_000 }, () => {
 
   it(
     'no response headers for longer than the Stall timeout counts as a stall and is retried',
-    {
-      todo:
-        'state/send.rs receive() arms the stall timer only after post_stream() returned; the wait for the ' +
-        'response headers has no timeout, so a server that never answers hangs the reply',
-    },
     async () => {
       await chat.configure({ stallTimeout: 2 });
       try {

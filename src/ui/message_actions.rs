@@ -1,0 +1,103 @@
+//! The actions under a message: copy, edit, regenerate, delete, pin, details, and the
+//! ways to recover a message that did not go through.
+
+use leptos::prelude::*;
+
+use crate::core::message::{Message, MessageStatus, Role};
+use crate::core::stats::format_count;
+use crate::platform::clipboard::copy;
+use crate::state::ChatState;
+
+/// Buttons for one message. Recovery (Retry, Continue, Edit of a failed message) and
+/// Regenerate are offered on the newest message only: acting on an older one would
+/// reorder the conversation.
+#[component]
+pub fn MessageActions(
+    /// The message as it was when the row was created.
+    message: Message,
+) -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let id = StoredValue::new(message.id.clone());
+    let content = StoredValue::new(message.content.clone());
+    let is_last = move || {
+        state
+            .conversation
+            .with(|c| c.messages.last().map(|m| &m.id) == Some(&id.get_value()))
+    };
+    let idle = move || state.streaming.with(Option::is_none);
+    let cut_off = matches!(
+        message.status,
+        MessageStatus::Stopped | MessageStatus::Failed { .. }
+    );
+    let failed_user = message.role == Role::User && cut_off;
+    let user = message.role == Role::User;
+    let assistant = message.role == Role::Assistant;
+    let complete_reply = assistant && message.status == MessageStatus::Complete;
+    let show_details = RwSignal::new(false);
+    let details = details_text(&message);
+    let pinned = message.pinned;
+    if message.status == MessageStatus::Streaming {
+        return ().into_any();
+    }
+    view! {
+        <div class="message-actions">
+            <Show when=move || cut_off && is_last() && idle()>
+                <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
+                {if failed_user {
+                    view! { <button type="button" on:click=move |_| state.edit_failed(id.get_value())>"Edit"</button> }.into_any()
+                } else {
+                    view! { <button type="button" on:click=move |_| state.continue_reply(id.get_value())>"Continue"</button> }.into_any()
+                }}
+            </Show>
+            <button type="button" class="quiet" on:click=move |_| copy(&content.get_value())>"Copy"</button>
+            <Show when=move || user && !failed_user && idle()>
+                <button type="button" class="quiet" on:click=move |_| state.start_edit(id.get_value())>"Edit"</button>
+            </Show>
+            <Show when=move || complete_reply && is_last() && idle()>
+                <button type="button" class="quiet" on:click=move |_| state.retry(id.get_value())>"Regenerate"</button>
+            </Show>
+            <button type="button" class="quiet pin" aria-pressed=pinned.to_string() on:click=move |_| state.toggle_pin(&id.get_value())>
+                {if pinned { "Unpin" } else { "Pin" }}
+            </button>
+            <button type="button" class="quiet" on:click=move |_| state.delete_message(&id.get_value())>"Delete"</button>
+            <button type="button" class="quiet" aria-expanded=move || show_details.get().to_string()
+                on:click=move |_| show_details.update(|s| *s = !*s)>"Details"</button>
+            <Show when=move || show_details.get()>
+                <span class="details">
+                    {format!("{} tokens · ", format_count(state.count_of(&content.get_value()).0))}
+                    {details.clone()}
+                </span>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// Model, usage, cost and time of a message, as one line.
+fn details_text(m: &Message) -> String {
+    let mut parts = Vec::new();
+    if let Some(model) = &m.model {
+        parts.push(model.clone());
+    }
+    if let Some(u) = &m.usage {
+        parts.push(format!(
+            "API: {} in, {} out",
+            format_count(u.prompt_tokens),
+            format_count(u.completion_tokens)
+        ));
+        if let Some(model) = &m.model {
+            parts.push(format!(
+                "${:.5}",
+                crate::core::models::resolve(model, &[]).cost(u)
+            ));
+        }
+    }
+    if let Some(sent) = m.sent_tokens {
+        parts.push(format!("sent {} tokens", format_count(sent)));
+    }
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m.created_at));
+    parts.push(String::from(
+        date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
+    ));
+    parts.join(" · ")
+}

@@ -1,0 +1,86 @@
+//! The text of a message: markdown rendered safely, re-rendered at most once per frame
+//! while it streams.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use crate::core::markdown::render;
+use crate::core::message::{Message, MessageStatus, Role};
+use crate::state::ChatState;
+
+/// Shows `text` in `node`: replies as markdown (rendered safely), the user's own words
+/// as they were typed.
+fn paint(node: &web_sys::HtmlElement, text: &str, markdown: bool) {
+    if markdown {
+        node.set_inner_html(&render(text));
+    } else {
+        node.set_text_content(Some(text));
+    }
+}
+
+/// A message's content. A streaming reply repaints on the next animation frame after a
+/// chunk, never more than once per frame, so the cost per chunk does not grow with the
+/// number of chunks that arrive between two frames.
+#[component]
+pub fn MessageBody(
+    /// The message as it was when the row was created.
+    message: Message,
+) -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let node = NodeRef::<Div>::new();
+    let id = message.id.clone();
+    let markdown = message.role != Role::User;
+    if message.status == MessageStatus::Streaming {
+        // Plain shared state, not a reactive value: the frame callback may run after the
+        // row was replaced (when the reply ends), and must then do nothing.
+        let scheduled = std::rc::Rc::new(std::cell::Cell::new(false));
+        Effect::new(move |_| {
+            state.stream_revision.track();
+            if scheduled.replace(true) {
+                return;
+            }
+            let id = id.clone();
+            let scheduled = scheduled.clone();
+            request_animation_frame(move || {
+                scheduled.set(false);
+                if let Some(el) = node.try_get_untracked().flatten() {
+                    state.conversation.with_untracked(|c| {
+                        if let Some(m) = c.messages.iter().find(|m| m.id == id) {
+                            paint(&el, &m.content, markdown);
+                        }
+                    });
+                }
+            });
+        });
+    } else {
+        let content = message.content.clone();
+        Effect::new(move |_| {
+            if let Some(el) = node.get() {
+                paint(&el, &content, markdown);
+            }
+        });
+    }
+    // Copy buttons inside code blocks copy the code next to them.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        if !target.class_list().contains("copy-code") {
+            return;
+        }
+        if let Some(code) = target
+            .closest(".code-block")
+            .ok()
+            .flatten()
+            .and_then(|block| block.query_selector("code").ok().flatten())
+        {
+            crate::platform::clipboard::copy(&code.text_content().unwrap_or_default());
+            target.set_text_content(Some("Copied"));
+        }
+    };
+    view! { <div class="content" class:markdown=markdown class:plain=!markdown node_ref=node on:click=on_click></div> }
+}

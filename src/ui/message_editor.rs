@@ -1,0 +1,48 @@
+//! Editing a user message in place before resending it.
+
+use leptos::prelude::*;
+
+use crate::core::message::MessageId;
+use crate::state::ChatState;
+
+/// A text box with the message's text, "Save & resend" and "Cancel".
+#[component]
+pub fn MessageEditor(
+    /// The user message being edited.
+    id: MessageId,
+) -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let original = state.conversation.with_untracked(|c| {
+        c.messages
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.content.clone())
+            .unwrap_or_default()
+    });
+    let text = RwSignal::new(original);
+    let id = StoredValue::new(id);
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div class="editor">
+            <textarea aria-label="Edit message" rows="4" node_ref=input prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        state.editing.set(None);
+                    }
+                }></textarea>
+            <div class="message-actions">
+                <button type="button" class="primary" on:click=move |_| state.resend_edited(&id.get_value(), text.get_untracked())>
+                    "Save & resend"
+                </button>
+                <button type="button" on:click=move |_| state.editing.set(None)>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
