@@ -1,0 +1,168 @@
+//! The Web Worker: counts tokens for the app's main thread, so that neither loading a
+//! vocabulary (a fetch and a few hundred milliseconds of hashing) nor counting a long
+//! text ever blocks the page.
+//!
+//! # Protocol
+//!
+//! Messages are plain objects (structured clone), one reply per request:
+//!
+//! - worker → main, once, as soon as it can receive: `{ready: true}`. A worker only
+//!   listens once its wasm has loaded, and messages that arrive before are dropped, so
+//!   the main thread holds its requests until then.
+//! - main → worker: `{id, encoding, vocab_url, texts}`: `encoding` is `"o200k_base"` or
+//!   `"cl100k_base"`, `vocab_url` the absolute URL of that encoding's compact vocabulary
+//!   (see [`crate::vocab`]), `texts` an array of strings; `id` is anything, returned as is.
+//! - worker → main: `{id, counts}`, `counts[i]` being the number of tokens of
+//!   `texts[i]` (special tokens' text counted as ordinary text), or `{id, error}` with a
+//!   message when the request is malformed or the vocabulary cannot be loaded (the load
+//!   is tried again by the next request).
+//! - worker → main: `{fatal}`, a message, if the worker panics; it is unusable after
+//!   that and should be terminated (the pending requests get no reply).
+//!
+//! Requests are handled one at a time, in order. A vocabulary is fetched on the first
+//! request for its encoding (through the browser's HTTP cache) and kept for the
+//! worker's lifetime; later `vocab_url`s for that encoding are ignored.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use tiktoken_rs::CoreBPE;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
+
+use crate::encoding::{self, Encoding};
+
+struct Worker {
+    scope: DedicatedWorkerGlobalScope,
+    inbox: RefCell<VecDeque<JsValue>>,
+    draining: Cell<bool>,
+    loaded: RefCell<HashMap<Encoding, Rc<CoreBPE>>>,
+}
+
+/// Starts listening for requests and tells the main thread so.
+pub fn run() {
+    std::panic::set_hook(Box::new(|info| {
+        // Runs before the abort: the main thread learns why the worker stopped answering.
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let message = format!("The tokenizer crashed: {info}");
+        let _ = scope.post_message(&object(&[("fatal", message.into())]));
+    }));
+
+    let worker = Rc::new(Worker {
+        scope: js_sys::global().unchecked_into(),
+        inbox: RefCell::default(),
+        draining: Cell::new(false),
+        loaded: RefCell::default(),
+    });
+    let on_message = {
+        let worker = Rc::clone(&worker);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            worker.inbox.borrow_mut().push_back(event.data());
+            if !worker.draining.replace(true) {
+                wasm_bindgen_futures::spawn_local(drain(Rc::clone(&worker)));
+            }
+        })
+    };
+    worker
+        .scope
+        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let _ = worker
+        .scope
+        .post_message(&object(&[("ready", JsValue::TRUE)]));
+}
+
+/// Answers the requests in the inbox, one after the other, until it is empty.
+async fn drain(worker: Rc<Worker>) {
+    loop {
+        let next = worker.inbox.borrow_mut().pop_front();
+        let Some(request) = next else {
+            worker.draining.set(false);
+            return;
+        };
+        let id = Reflect::get(&request, &"id".into()).unwrap_or(JsValue::NULL);
+        let reply = match worker.answer(&request).await {
+            Ok(counts) => object(&[("id", id), ("counts", counts.into())]),
+            Err(error) => object(&[("id", id), ("error", error.into())]),
+        };
+        let _ = worker.scope.post_message(&reply);
+    }
+}
+
+impl Worker {
+    async fn answer(&self, request: &JsValue) -> Result<Array, String> {
+        let field = |name: &str| Reflect::get(request, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let name = field("encoding")
+            .as_string()
+            .ok_or("The request has no encoding.")?;
+        let encoding =
+            Encoding::from_name(&name).ok_or_else(|| format!("Unknown encoding {name:?}."))?;
+        let texts = field("texts");
+        if !Array::is_array(&texts) {
+            return Err("The request's texts are not an array.".into());
+        }
+        let texts = Array::from(&texts)
+            .iter()
+            .enumerate()
+            .map(|(i, text)| text.as_string().ok_or(format!("Text {i} is not a string.")))
+            .collect::<Result<Vec<String>, String>>()?;
+        let bpe = self.bpe(encoding, field("vocab_url").as_string()).await?;
+        Ok(texts
+            .iter()
+            .map(|text| JsValue::from(encoding::count(&bpe, text) as u32))
+            .collect())
+    }
+
+    /// The BPE of `encoding`, loaded from `vocab_url` the first time.
+    async fn bpe(
+        &self,
+        encoding: Encoding,
+        vocab_url: Option<String>,
+    ) -> Result<Rc<CoreBPE>, String> {
+        if let Some(bpe) = self.loaded.borrow().get(&encoding) {
+            return Ok(Rc::clone(bpe));
+        }
+        let name = encoding.name();
+        let url = vocab_url.ok_or_else(|| format!("The request has no vocab_url for {name}."))?;
+        let bytes = fetch(&self.scope, &url)
+            .await
+            .map_err(|e| format!("Could not load the {name} vocabulary from {url}: {e}."))?;
+        let bpe = Rc::new(encoding::core_bpe(encoding, &bytes)?);
+        self.loaded.borrow_mut().insert(encoding, Rc::clone(&bpe));
+        Ok(bpe)
+    }
+}
+
+async fn fetch(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>, String> {
+    let response: Response = JsFuture::from(scope.fetch_with_str(url))
+        .await
+        .map_err(js_message)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(js_message)?)
+        .await
+        .map_err(js_message)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn js_message(value: JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => value.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}
+
+fn object(fields: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object
+}

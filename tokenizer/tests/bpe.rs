@@ -1,0 +1,150 @@
+//! The BPE the worker builds from a compact vocabulary encodes exactly like tiktoken-rs's
+//! own `o200k_base()` and `cl100k_base()` (which embed the vocabularies, so only native
+//! code may call them).
+#![cfg(not(target_arch = "wasm32"))]
+
+use mnemo_tokenizer::encoding::{self, Encoding};
+use mnemo_tokenizer::generate;
+use mnemo_tokenizer::vocab;
+use tiktoken_rs::CoreBPE;
+
+fn compact(encoding: Encoding) -> Vec<u8> {
+    let assets = generate::tiktoken_assets_dir().expect("tiktoken-rs's assets");
+    generate::compact_vocab(&assets, encoding).expect("a compact vocabulary")
+}
+
+fn reference(encoding: Encoding) -> CoreBPE {
+    match encoding {
+        Encoding::O200kBase => tiktoken_rs::o200k_base(),
+        Encoding::Cl100kBase => tiktoken_rs::cl100k_base(),
+    }
+    .expect("tiktoken-rs's encoding")
+}
+
+/// Text of every kind the app counts.
+fn sample() -> Vec<String> {
+    let mut texts: Vec<String> = [
+        "",
+        "Hello, world!",
+        "The quick brown fox jumps over the lazy dog. THE QUICK BROWN FOX.",
+        "I'm sure you'll see he'd've said it's THEIR'S, we're told. They've 'quoted' it",
+        "Numbers: 0 7 42 1234567890 3.14159 -273.15 1,000,000 ２０２４",
+        "  leading and trailing spaces   \n\n\n\t\ttabs\r\nCRLF\rCR  \n ",
+        "👩‍👩‍👧‍👦 family, 🏳️‍🌈 flag, 👍🏽 thumbs, 🧑🏿‍💻 coder, ❤️‍🔥, 🇯🇵🇫🇷 flags",
+        "日本語のテキストを数えます。東京は晴れです。",
+        "中文分词测试：你好，世界！",
+        "한국어 문장입니다. 안녕하세요?",
+        "مرحبا بالعالم! هذا نص عربي.",
+        "שלום עולם, זה טקסט בעברית (with English) ו-123.",
+        "नमस्ते दुनिया — हिन्दी पाठ",
+        "สวัสดีชาวโลก ภาษาไทย",
+        "Zalgo: Z̴̡̢͓̈́a̷̛̺͌l̶̰̈g̵̣̈́ő̸̳ e\u{301} a\u{308}\u{304}",
+        "Привет, мир! Ελληνικά κείμενα. Türkçe İı ß ẞ",
+        "fn main() {\n    let x: Vec<u8> = vec![1, 2, 3];\n    println!(\"{x:?}\");\n}\n",
+        "def f(x):\n\treturn {'a': [x, None, True]}  # comment\n",
+        "{\"key\": \"value\", \"list\": [1, 2.5, null], \"nested\": {\"ok\": false}}",
+        "<div class=\"a\">&amp; &lt;tag&gt;</div> <!-- c --> https://example.com/a?b=c#d",
+        "<|endoftext|>",
+        "before <|endoftext|> after <|endofprompt|>",
+        "<|fim_prefix|>x<|fim_middle|>y<|fim_suffix|>z",
+        "<|im_start|>user\nhi<|im_end|>",
+        "\u{0}\u{1}\u{7f} control \u{200b}zero width\u{feff} \u{2028}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    texts.push("a".repeat(10_000));
+    texts.push(" ".repeat(5_000) + "x");
+    texts.push("\n".repeat(1_000));
+    texts.push("ab".repeat(3_000));
+    texts.push("🙂".repeat(500));
+    texts.push("1".repeat(999));
+    texts.push("日本".repeat(700));
+    texts.push("<|endoftext|>".repeat(50));
+    texts
+}
+
+fn same_tokens_as_tiktoken_rs(encoding: Encoding) {
+    let bytes = compact(encoding);
+    let ours = encoding::core_bpe(encoding, &bytes).expect("a BPE from the compact bytes");
+    let theirs = reference(encoding);
+    for text in sample() {
+        let preview: String = text.chars().take(40).collect();
+        assert_eq!(
+            ours.encode_ordinary(&text),
+            theirs.encode_ordinary(&text),
+            "{} tokens of {preview:?}",
+            encoding.name()
+        );
+        assert_eq!(
+            encoding::count(&ours, &text),
+            theirs.encode_ordinary(&text).len()
+        );
+    }
+}
+
+fn same_vocabulary_as_tiktoken_rs(encoding: Encoding) {
+    let bytes = compact(encoding);
+    let vocab = vocab::decode(&bytes).expect("a compact vocabulary");
+    assert_eq!(vocab.name, encoding.name());
+    let theirs = reference(encoding);
+    let mut last = None;
+    for (rank, token) in vocab.iter() {
+        assert_eq!(
+            theirs.decode_bytes(&[rank]).expect("a known rank"),
+            token,
+            "rank {rank}"
+        );
+        last = Some(rank);
+    }
+    let last = last.expect("tokens");
+    // Past the vocabulary: only the special tokens, with the ranks we give them.
+    for rank in last + 1..last + 2_000 {
+        let special = encoding.special_tokens().iter().find(|(_, r)| *r == rank);
+        match special {
+            Some((text, _)) => assert_eq!(theirs.decode_bytes(&[rank]).unwrap(), text.as_bytes()),
+            None => assert!(theirs.decode_bytes(&[rank]).is_err(), "rank {rank} exists"),
+        }
+    }
+    let ours = encoding::core_bpe(encoding, &bytes).unwrap();
+    assert_eq!(ours.special_tokens(), theirs.special_tokens());
+}
+
+#[test]
+fn o200k_base_encodes_like_tiktoken_rs() {
+    same_tokens_as_tiktoken_rs(Encoding::O200kBase);
+}
+
+#[test]
+fn cl100k_base_encodes_like_tiktoken_rs() {
+    same_tokens_as_tiktoken_rs(Encoding::Cl100kBase);
+}
+
+#[test]
+fn o200k_base_vocabulary_is_tiktoken_rs_one() {
+    same_vocabulary_as_tiktoken_rs(Encoding::O200kBase);
+}
+
+#[test]
+fn cl100k_base_vocabulary_is_tiktoken_rs_one() {
+    same_vocabulary_as_tiktoken_rs(Encoding::Cl100kBase);
+}
+
+#[test]
+fn vocabularies_are_compact() {
+    // Raw sizes; the gzip sizes are in the size report (o200k ≈ 0.95 MB, cl100k ≈ 0.41 MB).
+    assert!(compact(Encoding::O200kBase).len() < 1_700_000);
+    assert!(compact(Encoding::Cl100kBase).len() < 800_000);
+}
+
+#[test]
+fn the_compact_format_round_trips_a_real_vocabulary() {
+    let bytes = compact(Encoding::Cl100kBase);
+    let tokens: Vec<(u32, Vec<u8>)> = vocab::decode(&bytes)
+        .unwrap()
+        .iter()
+        .map(|(r, t)| (r, t.to_vec()))
+        .collect();
+    assert_eq!(tokens.len(), 100_256);
+    assert_eq!(vocab::encode("cl100k_base", &tokens).unwrap(), bytes);
+}
