@@ -11,7 +11,7 @@ export CHROMIUM=/usr/bin/chromium
 step() { printf '\n== %s\n' "$*"; }
 
 step "Formatting"
-cargo fmt --check
+cargo fmt --all --check
 
 step "core/ stays free of browser crates"
 if grep -rnE '(^|[^a-z_])(leptos|web_sys|js_sys|wasm_bindgen|gloo_net|gloo)::|^\s*(use|extern crate)\s+(leptos|web_sys|js_sys|wasm_bindgen|gloo)' src/core; then
@@ -20,11 +20,11 @@ if grep -rnE '(^|[^a-z_])(leptos|web_sys|js_sys|wasm_bindgen|gloo_net|gloo)::|^\
 fi
 
 step "Clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "Native tests"
-cargo test
+step "Native tests (the app, and the tokenizer against tiktoken-rs)"
+cargo test --workspace
 
 step "Browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test --target wasm32-unknown-unknown --test web
