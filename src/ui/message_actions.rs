@@ -42,12 +42,14 @@ pub fn MessageActions(
     view! {
         <div class="message-actions">
             <Show when=move || cut_off && is_last() && idle()>
+                <span class="recovery">
                 <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
                 {if failed_user {
                     view! { <button type="button" on:click=move |_| state.edit_failed(id.get_value())>"Edit"</button> }.into_any()
                 } else {
                     view! { <button type="button" on:click=move |_| state.continue_reply(id.get_value())>"Continue"</button> }.into_any()
                 }}
+                </span>
             </Show>
             <button type="button" class="quiet" on:click=move |_| copy(&content.get_value())>"Copy"</button>
             <Show when=move || user && !failed_user && idle()>

@@ -119,8 +119,8 @@ const VALUES = [
     name: 'conversation list',
     what: 'The list of conversations',
     key: () => STORAGE.index,
-    async after({ chat, before }) {
-      assert.deepEqual(await chat.messages(), [], 'a new conversation is open');
+    async after({ chat, before, history }) {
+      assert.deepEqual(await chat.messages(), history, 'the list is rebuilt and the newest conversation reopened');
       const old = Object.keys(before).find((k) => k.startsWith(STORAGE.conversationPrefix));
       assert.equal(await chat.stored(old), before[old], 'the stored conversation is untouched');
     },
@@ -200,6 +200,8 @@ describe('storage', { timeout: 300_000 }, () => {
       await chat.setStorage({ [STORAGE.index]: CORRUPT });
       await chat.reload();
       await chat.noticeBanner.waitFor({ timeout: 10_000 });
+      assert.ok((await chat.messages()).length > 0, 'the stored conversation is reopened from the rebuilt list');
+      await chat.newChat();
       await expectUsable(chat, 'A new conversation after the list broke.');
       const index = await chat.storedIndex();
       const ids = index.conversations.map((c) => c.id);
