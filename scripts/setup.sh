@@ -42,6 +42,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen_version$"; then
   cargo install --force wasm-bindgen-cli --version "=$bindgen_version"
 fi
 
+# Trunk's pre-build hook runs cargo offline (no downloads at build time), so the crates
+# must be in the local registry first.
+step "Fetching crates"
+cargo fetch --quiet
+
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   step "Installing Node.js"
   apt_install nodejs npm
