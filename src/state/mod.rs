@@ -6,6 +6,7 @@ mod edit;
 mod send;
 pub mod store;
 pub mod tokens;
+pub mod transfer;
 
 use leptos::prelude::*;
 

@@ -22,4 +22,5 @@ pub mod retry_banner;
 pub mod settings_dialog;
 pub mod sidebar;
 pub mod theme_toggle;
+pub mod transfer_panel;
 pub mod undo_toast;

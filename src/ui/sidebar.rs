@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::conversation_row::ConversationRow;
+use super::transfer_panel::TransferPanel;
 use crate::state::ChatState;
 
 /// All conversations, newest first, filtered by the search box.
@@ -30,6 +31,7 @@ pub fn Sidebar(
             <Show when=move || hits.with(Vec::is_empty)>
                 <p class="help">{move || if query.with(String::is_empty) { "No saved conversations yet." } else { "No conversation matches." }}</p>
             </Show>
+            <TransferPanel />
         </nav>
     }
 }

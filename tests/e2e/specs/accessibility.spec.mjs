@@ -1,0 +1,80 @@
+// Owns the accessibility check: axe-core on the main views (first visit with settings
+// open, a chat with messages and the context inspector, the shortcuts dialog) reports no
+// serious or critical violations; the settings dialog keeps focus inside and returns it.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServers } from '../fixtures/servers.mjs';
+import { launchBrowser } from '../fixtures/browser.mjs';
+import { ChatPage } from '../fixtures/chat_page.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let servers;
+let browser;
+let chat;
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  chat = new ChatPage(browser.page, servers);
+});
+after(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+/** Serious and critical axe violations on the page as it is now. */
+async function violations() {
+  const page = browser.page;
+  // Evaluated through the debugging protocol, so the page's CSP does not block it.
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility', { timeout: 120_000 }, () => {
+  it('first visit with the settings dialog open', async () => {
+    await chat.goto();
+    await chat.waitForSettings('visible');
+    assert.deepEqual(await violations(), []);
+  });
+
+  it('the settings dialog keeps focus inside and gives it back', async () => {
+    const page = browser.page;
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      const inside = await page.evaluate(() => !!document.activeElement?.closest('dialog[open]'));
+      assert.ok(inside, `Tab ${i + 1} left the dialog`);
+    }
+    await chat.configureForMock({ remember: true });
+    await chat.settingsButton.focus();
+    await chat.settingsButton.press('Enter');
+    await chat.waitForSettings('visible');
+    await chat.cancelSettings();
+    const back = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    assert.equal(back, 'Settings', 'focus returns to the Settings button');
+  });
+
+  it('a conversation with the context inspector open', async () => {
+    await chat.sendAndWait('Hello, **world**. Here is `code`.');
+    await chat.sendAndWait('And a second message.');
+    await chat.openInspector();
+    assert.deepEqual(await violations(), []);
+  });
+
+  it('the shortcuts dialog', async () => {
+    await browser.page.getByRole('button', { name: 'Shortcuts' }).click();
+    await browser.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    assert.deepEqual(await violations(), []);
+    await browser.page.keyboard.press('Escape');
+  });
+
+  it('logged no errors in the page', () => {
+    browser.assertNoErrors();
+  });
+});

@@ -1,0 +1,62 @@
+// Owns the XSS corpus check: every vector in tests/fixtures/xss-corpus.json is sent as a
+// user message and comes back as the assistant's reply through the mock server; none may
+// run (the sentinel window.__xss stays unset, no dialog opens) and the text stays readable.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServers, REPO_ROOT } from '../fixtures/servers.mjs';
+import { launchBrowser } from '../fixtures/browser.mjs';
+import { ChatPage } from '../fixtures/chat_page.mjs';
+
+const CORPUS = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests/fixtures/xss-corpus.json'), 'utf8'));
+
+let servers;
+let browser;
+let chat;
+const dialogs = [];
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  chat = new ChatPage(browser.page, servers);
+  browser.page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  await chat.goto();
+  await chat.configureForMock({ remember: true, memory: 'window', contextBudget: 4000 });
+});
+after(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+describe('XSS corpus', { timeout: 600_000 }, () => {
+  it(`has at least 40 vectors (${CORPUS.length})`, () => {
+    assert.ok(CORPUS.length >= 40);
+  });
+
+  it('runs none of them, as user messages or as replies, and keeps them readable', async () => {
+    for (const [i, vector] of CORPUS.entries()) {
+      servers.mock.configure({ replyText: vector, chunkWords: 3, delayMs: 1 });
+      const reply = await chat.sendAndWait(vector);
+      const user = (await chat.messages()).filter((m) => m.role === 'user').at(-1);
+      assert.equal(user.text, vector.trim(), `vector ${i}: the user's message is shown as typed`);
+      assert.equal(reply.status, 'complete', `vector ${i}: the reply completed`);
+      assert.ok(reply.text.length > 0 || vector.trim() === '', `vector ${i}: the reply is readable`);
+      const fired = await browser.page.evaluate(() => window.__xss);
+      assert.equal(fired, undefined, `vector ${i} ran: ${vector}`);
+      assert.deepEqual(dialogs, [], `vector ${i} opened a dialog: ${vector}`);
+    }
+    // Nothing fired later either (timers, lazy handlers, focus).
+    await browser.page.mouse.move(200, 200);
+    await browser.page.keyboard.press('Tab');
+    await browser.page.waitForTimeout(500);
+    assert.equal(await browser.page.evaluate(() => window.__xss), undefined);
+    assert.deepEqual(dialogs, []);
+    const hrefs = await browser.page.$$eval('.content a[href]', (as) => as.map((a) => a.getAttribute('href')));
+    for (const href of hrefs) assert.match(href, /^(https?:|mailto:)/i, `unsafe link ${href}`);
+    assert.equal(await browser.page.locator('.content img, .content iframe, .content script, .content svg').count(), 0);
+  });
+});
