@@ -18,12 +18,14 @@ pub struct Deleted {
 }
 
 /// A conversation that matches a search, with the text that matched.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SearchHit {
     pub id: ConversationId,
     pub title: String,
     /// A short excerpt of the first message that matched, if the title did not.
     pub excerpt: Option<String>,
+    /// The search it answers (rows are re-made when it changes, to re-mark matches).
+    pub query: String,
 }
 
 impl ChatState {
@@ -192,6 +194,7 @@ impl ChatState {
                     id: e.id,
                     title: e.title,
                     excerpt: None,
+                    query: String::new(),
                 })
                 .collect();
         }
@@ -205,6 +208,7 @@ impl ChatState {
                         id: e.id,
                         title: e.title,
                         excerpt: None,
+                        query: needle.clone(),
                     });
                 }
                 let found = |c: &Conversation| {
@@ -229,6 +233,7 @@ impl ChatState {
                     id: e.id,
                     title: e.title,
                     excerpt: Some(excerpt),
+                    query: needle.clone(),
                 })
             })
             .collect()

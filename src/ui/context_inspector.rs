@@ -36,7 +36,7 @@ pub fn ContextInspector() -> impl IntoView {
     });
     let has_summary = move || state.conversation.with(|c| c.summary.is_some());
     view! {
-        <aside class="inspector" aria-label="Context inspector">
+        <aside class="inspector" aria-label="Context inspector" tabindex="0">
             <h2>"Context inspector"</h2>
             <ConversationStats />
             <h3>"Messages"</h3>
@@ -57,7 +57,7 @@ pub fn ContextInspector() -> impl IntoView {
             </Show>
             <h3>"Next request"</h3>
             <p class="help">"Sent to the Base URL with your key in the Authorization header (never shown here)."</p>
-            <pre class="payload" data-testid="next-request">{move || state.next_request_preview()}</pre>
+            <pre class="payload" data-testid="next-request" tabindex="0">{move || state.next_request_preview()}</pre>
         </aside>
     }
 }

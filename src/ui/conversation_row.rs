@@ -7,9 +7,8 @@ use crate::state::conversations::SearchHit;
 use crate::state::ChatState;
 
 /// Text with the parts matching the search marked.
-fn marked(text: String, query: RwSignal<String>) -> impl IntoView {
-    let needle = query.get_untracked().trim().to_lowercase();
-    highlight(&text, &needle)
+fn marked(text: String, needle: &str) -> impl IntoView {
+    highlight(&text, needle)
         .into_iter()
         .map(|(run, hit)| {
             if hit {
@@ -27,8 +26,6 @@ fn marked(text: String, query: RwSignal<String>) -> impl IntoView {
 pub fn ConversationRow(
     /// The conversation and what matched.
     hit: SearchHit,
-    /// The search text, for highlighting.
-    query: RwSignal<String>,
     /// Called after the conversation is opened (closes the list on narrow screens).
     on_open: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -36,6 +33,8 @@ pub fn ConversationRow(
     let id = StoredValue::new(hit.id.clone());
     let renaming = RwSignal::new(false);
     let name = RwSignal::new(hit.title.clone());
+    let title_before = StoredValue::new(hit.title.clone());
+    let needle = hit.query.clone();
     let current = move || state.conversation.with(|c| c.id == id.get_value());
     let title = if hit.title.is_empty() {
         "New chat".to_string()
@@ -43,24 +42,30 @@ pub fn ConversationRow(
         hit.title.clone()
     };
     let label = title.clone();
+    // Escape hides the field, and the blur that follows must not save what was typed.
     let finish_rename = move || {
-        state.rename(&id.get_value(), &name.get_untracked());
-        renaming.set(false);
+        if renaming.get_untracked() {
+            state.rename(&id.get_value(), &name.get_untracked());
+            renaming.set(false);
+        }
     };
     view! {
         <li class="conversation" class:current=current>
             <Show when=move || renaming.get() fallback=move || view! {
                 <button type="button" class="open" aria-current=move || current().then_some("page")
                     on:click=move |_| { state.open(&id.get_value()); on_open(); }>
-                    <span class="title">{marked(title.clone(), query)}</span>
-                    {hit.excerpt.clone().map(|e| view! { <span class="excerpt">{marked(e, query)}</span> })}
+                    <span class="title">{marked(title.clone(), &needle)}</span>
+                    {hit.excerpt.clone().map(|e| view! { <span class="excerpt">{marked(e, &needle)}</span> })}
                 </button>
             }>
                 <input type="text" aria-label="Conversation name" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                     on:keydown=move |ev| match ev.key().as_str() {
                         "Enter" => finish_rename(),
-                        "Escape" => renaming.set(false),
+                        "Escape" => {
+                            name.set(title_before.get_value());
+                            renaming.set(false);
+                        }
                         _ => {}
                     }
                     on:blur=move |_| finish_rename() />

@@ -74,7 +74,8 @@ pub fn HelpDialog(
         }
     });
     view! {
-        <dialog node_ref=dialog class="help" aria-labelledby="help-title" on:close=move |_| open.set(false)>
+        <dialog node_ref=dialog class="help" aria-labelledby="help-title" on:close=move |_| open.set(false)
+            on:keydown=move |ev| if let Some(d) = dialog.get_untracked() { super::focus_trap::trap_tab(&d, &ev) }>
             <h2 id="help-title">"Keyboard shortcuts"</h2>
             <dl class="shortcuts">
                 {SHORTCUTS.iter().map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> }).collect_view()}

@@ -58,7 +58,8 @@ pub fn SettingsDialog() -> impl IntoView {
     };
     let text = move |get: fn(&SettingsForm) -> &String| move || form.with(|f| get(f).clone());
     view! {
-        <dialog node_ref=dialog class="settings" aria-labelledby="settings-title" on:close=move |_| state.settings_open.set(false)>
+        <dialog node_ref=dialog class="settings" aria-labelledby="settings-title" on:close=move |_| state.settings_open.set(false)
+            on:keydown=move |ev| if let Some(d) = dialog.get_untracked() { super::focus_trap::trap_tab(&d, &ev) }>
             <form on:submit=save novalidate>
                 <h2 id="settings-title">"Settings"</h2>
                 <div class="field">

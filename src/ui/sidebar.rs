@@ -24,8 +24,8 @@ pub fn Sidebar(
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev)) />
             <ul class="conversation-list">
-                <For each=move || hits.get() key=|hit| (hit.id.clone(), hit.title.clone(), hit.excerpt.clone()) let:hit>
-                    <ConversationRow hit=hit query=query on_open=move || open.set(false) />
+                <For each=move || hits.get() key=|hit| hit.clone() let:hit>
+                    <ConversationRow hit=hit on_open=move || open.set(false) />
                 </For>
             </ul>
             <Show when=move || hits.with(Vec::is_empty)>

@@ -156,6 +156,15 @@ describe('tabs', { timeout: 180_000 }, () => {
     // Both at once, with replies long enough to stream over each other.
     servers.mock.configure({ delayMs: 30, replyWords: 40 });
     await Promise.all([a.send('A3: both tabs at once, from A.'), b.send('B2: both tabs at once, from B.')]);
+    // Each tab counts its prompt exactly before sending, so the requests leave a moment
+    // after Enter.
+    await a.waitUntil(
+      () =>
+        ['A3: both tabs at once, from A.', 'B2: both tabs at once, from B.'].every((text) =>
+          chatRequests(servers.mock).some((r) => r.body.messages.at(-1).content === text),
+        ),
+      { timeout: 10_000, message: 'both requests to reach the mock' },
+    );
     const texts = [
       'A1: hello from tab A.',
       'B1: hello from tab B.',
