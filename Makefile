@@ -1,5 +1,5 @@
 # Mnemo's commands. Each installs what it needs first (see scripts/setup.sh).
-.PHONY: serve build test setup
+.PHONY: serve build test setup bench
 
 ## Serve the app with live reload on http://127.0.0.1:8080
 serve: setup
@@ -15,3 +15,8 @@ test:
 
 setup:
 	scripts/setup.sh
+
+## Native benchmarks (criterion) and browser measurements against a release build
+bench: build
+	cargo bench --bench core
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" node scripts/bench-browser.mjs

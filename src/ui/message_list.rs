@@ -4,6 +4,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::message_item::MessageItem;
+use crate::core::tokens::content_hash;
 use crate::state::ChatState;
 
 /// How close to the bottom (in pixels) still counts as "at the latest message".
@@ -14,8 +15,9 @@ fn scroll_to_end(el: &web_sys::HtmlElement) {
 }
 
 /// Every message of the open conversation. Rows are keyed by position, id, status,
-/// length and pin, so a streamed chunk (which changes none of them until the reply ends)
-/// re-renders only the streaming row.
+/// content hash and pin, so a streamed chunk (which changes none of them until the reply
+/// ends, the stream writes past the signal) re-renders only the streaming row, and an
+/// edit re-renders its row.
 #[component]
 pub fn MessageList() -> impl IntoView {
     let state = expect_context::<ChatState>();
@@ -31,7 +33,7 @@ pub fn MessageList() -> impl IntoView {
                         i,
                         m.id.clone(),
                         m.status.as_str(),
-                        m.content.len(),
+                        content_hash(&m.content),
                         m.pinned,
                     )
                 })

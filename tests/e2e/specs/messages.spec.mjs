@@ -166,11 +166,6 @@ describe('message actions', { timeout: 240_000 }, () => {
 
   it(
     'an edit that keeps the length of the text (a typo fixed) is shown',
-    {
-      todo:
-        'MessageList (src/ui/message_list.rs): rows are keyed by (index, id, status, content length, pinned), so ' +
-        'an edit of the same length keeps the old row, and MessageBody still shows the text it was made with',
-    },
     async () => {
       servers.mock.configure({ queue: [{ replyText: 'Old reply.' }, { replyText: 'New reply.' }] });
       await talk('Waht is teh time?');

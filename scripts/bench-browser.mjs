@@ -1,0 +1,71 @@
+// Browser measurements against the built dist/ and the mock server, printed as a table
+// (numbers to report, never asserted): time to an interactive composer, how long the
+// vocabulary takes to load after that, and the longest main-thread task while a 1 MB
+// paste is typed in, counted and sent (refused: it is over the default budget).
+import { startServers } from '../tests/e2e/fixtures/servers.mjs';
+import { launchBrowser } from '../tests/e2e/fixtures/browser.mjs';
+import { ChatPage } from '../tests/e2e/fixtures/chat_page.mjs';
+
+const RUNS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Starts recording long tasks (> 50 ms) in the page. */
+const observeLongTasks = () =>
+  new Promise((resolve) => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    resolve();
+  });
+
+const servers = await startServers();
+const rows = [];
+try {
+  const interactive = [];
+  const vocabReady = [];
+  for (let run = 0; run < RUNS; run++) {
+    const browser = await launchBrowser();
+    const page = browser.page;
+    const chat = new ChatPage(page, servers);
+    if (run === 0) {
+      await chat.goto();
+      await chat.configureForMock({ remember: true });
+    }
+    const start = Date.now();
+    await page.goto(servers.appUrl);
+    await chat.composer.waitFor();
+    interactive.push(await page.evaluate(() => performance.now()));
+    // The meter drops its "≈" once the vocabulary is in.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="context-tokens"]')?.textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
+    vocabReady.push(await page.evaluate(() => performance.now()));
+    void start;
+    await browser.close();
+  }
+  rows.push(['composer interactive after navigation (median of 5, profile with settings)', `${median(interactive).toFixed(0)} ms`]);
+  rows.push(['exact counts ready after navigation (median of 5)', `${median(vocabReady).toFixed(0)} ms`]);
+
+  const browser = await launchBrowser();
+  const page = browser.page;
+  const chat = new ChatPage(page, servers);
+  await chat.goto();
+  await chat.configureForMock({ remember: true });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="context-tokens"]')?.textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
+  await page.evaluate(observeLongTasks);
+  const paste = 'The quick brown fox jumps over the lazy dog. '.repeat(22_300).slice(0, 1_000_000);
+  const t0 = Date.now();
+  await chat.composer.fill(paste);
+  await page.waitForFunction(() => document.querySelector('[data-testid="draft-tokens"]')?.textContent && !document.querySelector('[data-testid="draft-tokens"]').textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
+  const counted = Date.now() - t0;
+  await chat.composer.press('Enter');
+  await chat.waitUntil(async () => (await chat.messages()).some((m) => m.status === 'failed'), { timeout: 30_000 });
+  await page.waitForTimeout(500);
+  const tasks = await page.evaluate(() => window.__longTasks);
+  rows.push(['1 MB paste: exact count shown after', `${counted} ms`]);
+  rows.push(['1 MB paste: longest main-thread task (fill, count, send)', `${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms (${tasks.length} tasks over 50 ms)`]);
+  await browser.close();
+} finally {
+  await servers.close();
+}
+const width = Math.max(...rows.map((r) => r[0].length));
+for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
