@@ -124,6 +124,9 @@ pub struct SettingsForm {
     /// For a model outside the catalog: its encoding's name and its context window.
     pub encoding: String,
     pub context_window: String,
+    /// For a model outside the catalog: US dollars per million prompt and reply tokens.
+    pub input_price: String,
+    pub output_price: String,
     pub stall_timeout: String,
     /// The custom entries, carried through unchanged except for the selected model.
     pub custom_models: Vec<ModelInfo>,
@@ -156,6 +159,8 @@ impl SettingsForm {
             context_budget: settings.context_budget.to_string(),
             encoding: info.encoding.name().to_string(),
             context_window: info.context_window.to_string(),
+            input_price: info.input_per_million.to_string(),
+            output_price: info.output_per_million.to_string(),
             stall_timeout: settings.stall_timeout_secs.to_string(),
             custom_models: settings.custom_models.clone(),
         }
@@ -256,12 +261,27 @@ impl SettingsForm {
                     128_000
                 }
             };
+            let mut price = |text: &str, field: &'static str| match text.trim() {
+                "" => 0.0,
+                text => match text.trim_start_matches('$').parse::<f64>() {
+                    Ok(p) if p.is_finite() && p >= 0.0 => p,
+                    _ => {
+                        errors.push(FieldError {
+                            field,
+                            message: "Enter a price in US dollars per million tokens (for example 0.15), or leave it empty.".into(),
+                        });
+                        0.0
+                    }
+                },
+            };
+            let input_per_million = price(&self.input_price, "Input price");
+            let output_per_million = price(&self.output_price, "Output price");
             let entry = ModelInfo {
                 id: model.clone(),
                 context_window: window,
                 encoding: Encoding::from_name(&self.encoding).unwrap_or(Encoding::O200kBase),
-                input_per_million: 0.0,
-                output_per_million: 0.0,
+                input_per_million,
+                output_per_million,
             };
             custom_models.retain(|m| m.id != model);
             custom_models.push(entry);

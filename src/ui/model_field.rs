@@ -57,7 +57,19 @@ pub fn ModelField(
                         prop:value=move || form.with(|f| f.context_window.clone())
                         on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
                 </div>
-                <p class="field-error">{field_error(errors, "Context window")}</p>
+                <div class="row">
+                    <label for="input-price">"Input price"</label>
+                    <input id="input-price" type="text" inputmode="decimal" placeholder="$ per 1M tokens"
+                        prop:value=move || form.with(|f| f.input_price.clone())
+                        on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
+                    <label for="output-price">"Output price"</label>
+                    <input id="output-price" type="text" inputmode="decimal" placeholder="$ per 1M tokens"
+                        prop:value=move || form.with(|f| f.output_price.clone())
+                        on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
+                </div>
+                <p class="field-error">
+                    {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
+                </p>
             </Show>
             <p id="model-error" class="field-error">{field_error(errors, "Model")}</p>
         </div>
