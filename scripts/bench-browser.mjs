@@ -55,14 +55,19 @@ try {
   const paste = 'The quick brown fox jumps over the lazy dog. '.repeat(22_300).slice(0, 1_000_000);
   const t0 = Date.now();
   await chat.composer.fill(paste);
+  const afterFill = await page.evaluate(() => performance.now());
   await page.waitForFunction(() => document.querySelector('[data-testid="draft-tokens"]')?.textContent && !document.querySelector('[data-testid="draft-tokens"]').textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
   const counted = Date.now() - t0;
+  const whileCounting = await page.evaluate(() => window.__longTasks.map((t) => t.duration));
+  const afterPaste = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration), afterFill);
   await chat.composer.press('Enter');
   await chat.waitUntil(async () => (await chat.messages()).some((m) => m.status === 'failed'), { timeout: 30_000 });
   await page.waitForTimeout(500);
   const tasks = await page.evaluate(() => window.__longTasks);
   rows.push(['1 MB paste: exact count shown after', `${counted} ms`]);
-  rows.push(['1 MB paste: longest main-thread task (fill, count, send)', `${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms (${tasks.length} tasks over 50 ms)`]);
+  rows.push(['1 MB paste: longest main-thread task once it is in the box, while counted', `${Math.max(0, ...afterPaste).toFixed(0)} ms (${afterPaste.length} tasks over 50 ms)`]);
+  rows.push(['1 MB paste: longest main-thread task, the paste itself included', `${Math.max(0, ...whileCounting).toFixed(0)} ms (${whileCounting.length} tasks over 50 ms)`]);
+  rows.push(['1 MB paste: longest main-thread task from paste to refusal', `${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms (${tasks.length} tasks over 50 ms)`]);
   await browser.close();
 } finally {
   await servers.close();

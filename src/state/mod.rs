@@ -38,6 +38,8 @@ pub struct ChatState {
     pub streaming: RwSignal<Option<MessageId>>,
     pub settings_open: RwSignal<bool>,
     pub draft: RwSignal<String>,
+    /// The text the composer box is set to when the app, not the user, changes it.
+    pub composer_text: RwSignal<String>,
     /// Storage problems to tell the user about.
     pub notices: RwSignal<Vec<String>>,
     /// Whether values had to be set aside at startup (they can be exported).
@@ -105,6 +107,7 @@ impl ChatState {
             stream_revision: RwSignal::new(0),
             streaming: RwSignal::new(None),
             settings_open: RwSignal::new(needs_setup),
+            composer_text: RwSignal::new(loaded.draft.clone()),
             draft: RwSignal::new(loaded.draft),
             notices: RwSignal::new(loaded.problems),
             has_quarantine: RwSignal::new(has_quarantine),
@@ -190,25 +193,34 @@ impl ChatState {
         self.streaming.with(Option::is_some)
     }
 
-    /// Keeps the composer's text across reloads.
+    /// Replaces the composer's text (after sending, or to edit a message again).
     pub fn set_draft(&self, text: String) {
-        let result = if text.is_empty() {
-            crate::platform::storage::remove(store::DRAFT_KEY);
-            Ok(())
-        } else {
-            store::write(store::DRAFT_KEY, &text)
-        };
+        self.composer_text.set(text.clone());
+        self.typed(text);
+    }
+
+    /// Takes what the user typed. The text box already shows it, so it is not written
+    /// back (re-assigning a long value costs a layout); saving it for the next visit and
+    /// adding it to the plan wait until typing pauses, so a keystroke — or a 1 MB paste —
+    /// never waits for either.
+    pub fn typed(&self, text: String) {
         self.draft.set(text.clone());
-        self.report(result);
-        // The plan follows the draft once typing pauses, so a keystroke never waits for
-        // a recount.
-        let plan_draft = self.draft_for_plan;
+        let state = *self;
         self.draft_timer.update_value(|timer| {
             if let Some(t) = timer.take() {
                 t.clear();
             }
             *timer = leptos::leptos_dom::helpers::set_timeout_with_handle(
-                move || plan_draft.set(text),
+                move || {
+                    let result = if text.is_empty() {
+                        storage::remove(store::DRAFT_KEY);
+                        Ok(())
+                    } else {
+                        store::write(store::DRAFT_KEY, &text)
+                    };
+                    state.report(result);
+                    state.draft_for_plan.set(text);
+                },
                 std::time::Duration::from_millis(u64::from(DRAFT_SETTLE_MS)),
             )
             .ok();

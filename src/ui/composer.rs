@@ -38,8 +38,8 @@ pub fn Composer() -> impl IntoView {
                 aria-label="Message"
                 placeholder="Message Mnemo (Enter sends, Shift+Enter for a new line)"
                 rows="3"
-                prop:value=move || state.draft.get()
-                on:input=move |ev| state.set_draft(event_target_value(&ev))
+                prop:value=move || state.composer_text.get()
+                on:input=move |ev| state.typed(event_target_value(&ev))
                 on:keydown=on_keydown
             ></textarea>
             <span class="draft-tokens" data-testid="draft-tokens">{draft_tokens}</span>
