@@ -186,7 +186,12 @@ impl ChatState {
                 )
             })
         });
-        self.ensure_counted(encoding, texts).await;
+        // A request never waits on the tokenizer for long: past this, estimates are used
+        // (and shown as such) rather than holding the message back.
+        const COUNT_WAIT_MS: f64 = 5_000.0;
+        let counting = std::pin::pin!(self.ensure_counted(encoding, texts));
+        let patience = std::pin::pin!(crate::platform::clock::sleep(COUNT_WAIT_MS));
+        futures::future::select(counting, patience).await;
         self.settings.with_untracked(|s| {
             self.conversation.with_untracked(|c| {
                 self.token_cache
