@@ -12,5 +12,6 @@ pub mod search;
 pub mod settings;
 pub mod sse;
 pub mod stats;
+pub mod text;
 pub mod tokens;
 pub mod transfer;

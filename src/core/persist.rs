@@ -118,6 +118,13 @@ pub fn encode<T: Serialize>(value: &T) -> String {
     .expect("stored values are plain data and always serialise")
 }
 
+/// The envelope of a text value, split around where its JSON string goes: `prefix`,
+/// then the text as a JSON string, then `suffix` gives what [`encode`] gives. Lets the
+/// browser quote a long text (a 1 MB draft) natively.
+pub fn encode_text_parts() -> (String, &'static str) {
+    (format!("{{\"v\":{SCHEMA_VERSION},\"data\":"), "}")
+}
+
 /// Reads an envelope, migrates its data to the current schema, and decodes it.
 ///
 /// # Errors
@@ -245,5 +252,14 @@ mod tests {
         let id = ConversationId("abc".into());
         assert_eq!(conversation_key(&id), "mnemo.conv.abc");
         assert!(quarantine_key(SETTINGS_KEY, 5.0).starts_with(PREFIX));
+    }
+
+    #[test]
+    fn text_parts_make_the_same_envelope_as_encode() {
+        let text = "a \"quoted\" draft\nwith 🙂 and \\ and \u{1}";
+        let (prefix, suffix) = encode_text_parts();
+        let joined = format!("{prefix}{}{suffix}", serde_json::to_string(text).unwrap());
+        assert_eq!(joined, encode(&text.to_string()));
+        assert_eq!(decode::<String>(&joined).unwrap(), text);
     }
 }

@@ -72,24 +72,38 @@ pub fn prompt_tokens(message_costs: impl IntoIterator<Item = u32>) -> u32 {
 /// English per token, and one token per character outside ASCII (CJK, emoji), which
 /// errs on the high side for accented Latin text. Shown to the user as an estimate ("≈").
 pub fn estimate_tokens(text: &str) -> u32 {
-    let (ascii, other) = text.chars().fold((0u32, 0u32), |(a, o), c| {
-        if c.is_ascii() {
-            (a + 1, o)
-        } else {
-            (a, o + 1)
-        }
+    // Bytes, not chars: a character outside ASCII is one leading byte (0b11xx_xxxx) plus
+    // continuation bytes (0b10xx_xxxx). A byte loop is several times quicker than
+    // decoding, which matters for a megabyte pasted into the composer.
+    let (ascii, other) = text.bytes().fold((0u32, 0u32), |(a, o), b| {
+        (a + u32::from(b < 0x80), o + u32::from(b >= 0xC0))
     });
     ascii.div_ceil(4) + other
 }
 
-/// A 64-bit FNV-1a hash of a text, to key the count cache without keeping the text.
+/// The number of characters (Unicode scalar values) in `text`, counted from its bytes.
+pub fn char_count(text: &str) -> usize {
+    text.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
+/// A 64-bit hash of a text, to key the count cache without keeping the text. Eight
+/// bytes per step (a multiply and a fold each, as in wyhash/fxhash), so hashing a 1 MB
+/// draft takes well under a millisecond; the length is part of every cache key too.
 pub fn content_hash(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.as_bytes() {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |h: u64, word: u64| {
+        let h = (h ^ word).wrapping_mul(K);
+        h ^ (h >> 29)
+    };
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut hash = 0xcbf2_9ce4_8422_2325u64 ^ text.len() as u64;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8 bytes"));
+        hash = mix(hash, word);
     }
-    hash
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(mix(hash, u64::from_le_bytes(tail)), K)
 }
 
 /// Exact content counts already known, keyed by content hash and encoding.
@@ -177,6 +191,30 @@ mod tests {
         assert_eq!(estimate_tokens(""), 0);
         assert_eq!(estimate_tokens("a"), 1);
         assert_eq!(estimate_tokens("日本語"), 3);
+        assert_eq!(estimate_tokens("naïve café 🙂"), 3 + 3);
+        assert_eq!(char_count("naïve café 🙂"), 12);
+    }
+
+    #[test]
+    fn hashes_tell_close_texts_apart() {
+        let texts = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "bbcdefgh",
+            "The quick brown fox",
+            "The quick brown fox ",
+            "the quick brown fox",
+        ];
+        let hashes: std::collections::HashSet<u64> =
+            texts.iter().map(|t| content_hash(t)).collect();
+        assert_eq!(hashes.len(), texts.len());
+        assert_eq!(content_hash("same text"), content_hash("same text"));
     }
 
     #[test]

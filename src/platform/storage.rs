@@ -1,6 +1,6 @@
 //! localStorage as strings in, strings out, with its failures typed.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a write did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,14 +40,42 @@ pub fn get(key: &str) -> Option<String> {
 /// # Errors
 /// [`StorageError::Full`] on a quota error; nothing already stored is changed then.
 pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
-    local_storage()?.set_item(key, value).map_err(|e| {
-        let name = js_error_name(&e);
-        if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
-            StorageError::Full
-        } else {
-            StorageError::Unavailable(name)
-        }
-    })
+    local_storage()?.set_item(key, value).map_err(write_error)
+}
+
+/// What a failed `setItem` means.
+fn write_error(e: JsValue) -> StorageError {
+    let name = js_error_name(&e);
+    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+        StorageError::Full
+    } else {
+        StorageError::Unavailable(name)
+    }
+}
+
+/// Stores `prefix` + `text` as a JSON string + `suffix` under `key`. The browser quotes
+/// the text and the result never crosses into wasm, so a long text costs little.
+///
+/// # Errors
+/// As [`set`].
+pub fn set_text(
+    key: &str,
+    (prefix, suffix): &(String, &str),
+    text: &str,
+) -> Result<(), StorageError> {
+    let storage = local_storage()?;
+    let quoted = js_sys::JSON::stringify(&JsValue::from_str(text))
+        .map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
+    let value = js_sys::JsString::from(prefix.as_str())
+        .concat(&quoted)
+        .concat(&JsValue::from_str(suffix));
+    let set_item: js_sys::Function = js_sys::Reflect::get(&storage, &"setItem".into())
+        .map_err(|e| StorageError::Unavailable(js_error_name(&e)))?
+        .unchecked_into();
+    set_item
+        .call2(&storage, &key.into(), &value)
+        .map(|_| ())
+        .map_err(write_error)
 }
 
 /// Removes `key`.

@@ -58,6 +58,8 @@ pub struct ChatState {
     token_cache: StoredValue<TokenCache>,
     tokenizer: StoredValue<Option<Tokenizer>, LocalStorage>,
     draft_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
+    /// Bumped by every change of the draft: a save that was overtaken is skipped.
+    draft_revision: StoredValue<u64>,
     /// The conversation list, newest first.
     pub index: RwSignal<Index>,
     /// The user message being edited in place.
@@ -120,6 +122,7 @@ impl ChatState {
             token_cache,
             tokenizer: StoredValue::new_local(tokenizer),
             draft_timer: StoredValue::new_local(None),
+            draft_revision: StoredValue::new(0),
             index: RwSignal::new(loaded.index),
             deleted: RwSignal::new(None),
             editing: RwSignal::new(None),
@@ -205,6 +208,8 @@ impl ChatState {
     /// never waits for either.
     pub fn typed(&self, text: String) {
         self.draft.set(text.clone());
+        self.draft_revision.update_value(|r| *r += 1);
+        let revision = self.draft_revision.get_value();
         let state = *self;
         self.draft_timer.update_value(|timer| {
             if let Some(t) = timer.take() {
@@ -212,19 +217,34 @@ impl ChatState {
             }
             *timer = leptos::leptos_dom::helpers::set_timeout_with_handle(
                 move || {
-                    let result = if text.is_empty() {
-                        storage::remove(store::DRAFT_KEY);
-                        Ok(())
-                    } else {
-                        store::write(store::DRAFT_KEY, &text)
-                    };
-                    state.report(result);
-                    state.draft_for_plan.set(text);
+                    state.draft_for_plan.set(text.clone());
+                    // Saved in a task of its own: for a long draft, planning and saving
+                    // together would hold the page for longer than either.
+                    // A draft changed in between (sent, say) is left to its own timer.
+                    leptos::leptos_dom::helpers::set_timeout(
+                        move || {
+                            if state.draft_revision.get_value() == revision {
+                                state.save_draft(&text);
+                            }
+                        },
+                        std::time::Duration::ZERO,
+                    );
                 },
                 std::time::Duration::from_millis(u64::from(DRAFT_SETTLE_MS)),
             )
             .ok();
         });
+    }
+
+    /// Keeps the draft for the next visit (or forgets it once empty).
+    fn save_draft(&self, text: &str) {
+        let result = if text.is_empty() {
+            storage::remove(store::DRAFT_KEY);
+            Ok(())
+        } else {
+            storage::set_text(store::DRAFT_KEY, &persist::encode_text_parts(), text)
+        };
+        self.report(result);
     }
 
     /// Pins or unpins a message: pinned messages are always sent.

@@ -29,7 +29,7 @@ fn focus_composer() {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
-            d.query_selector("textarea[aria-label='Message']")
+            d.query_selector("textarea[aria-label='Message'], .held-paste")
                 .ok()
                 .flatten()
         })

@@ -444,5 +444,53 @@ describe('storage', { timeout: 300_000 }, () => {
         assert.equal(failed.note, `Not sent: ${BUDGET_HINT}`);
       },
     );
+
+    it('pasted from the clipboard, is held out of the box: its size is shown, it is saved, and it can be shown or sent', async () => {
+      const { chat, browser } = ctx;
+      servers.mock.reset();
+      await chat.composer.fill('Intro: ');
+      // The browser's paste event, as a real paste fires it (the page does the inserting).
+      await chat.composer.evaluate((el, text) => {
+        el.setSelectionRange(el.value.length, el.value.length);
+        const clipboardData = new DataTransfer();
+        clipboardData.setData('text/plain', text);
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+      }, PASTE);
+      const held = chat.page.getByTestId('held-paste');
+      await held.waitFor();
+      assert.equal(await chat.composer.count(), 0, 'the text box gives way to the summary');
+      assert.match(await held.innerText(), /A long message is ready to send: 1,000,007 characters\./);
+      const full = `Intro: ${PASTE}`;
+      await chat.waitUntil(async () => (await chat.storedData(STORAGE.draft)) === full, {
+        timeout: 10_000,
+        message: 'the draft with the paste to be saved',
+      });
+      await chat.waitUntil(async () => /^\d[\d,]* tokens$/.test(await chat.page.getByTestId('draft-tokens').innerText()), {
+        timeout: 30_000,
+        message: 'the exact count of the draft',
+      });
+
+      await held.getByRole('button', { name: 'Show in the box' }).click();
+      assert.equal(await chat.composerValue(), full, 'the box shows the whole draft');
+      await chat.composer.fill('');
+      await chat.composer.evaluate((el, text) => {
+        const clipboardData = new DataTransfer();
+        clipboardData.setData('text/plain', text);
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+      }, PASTE);
+      await held.waitFor();
+      await held.press('Enter');
+      const failed = await chat.waitUntil(
+        async () => {
+          const last = (await chat.messageDetails()).at(-1);
+          return last?.role === 'user' && last.status === 'failed' ? last : null;
+        },
+        { timeout: 30_000, message: 'the held paste to be sent, and refused as over budget' },
+      );
+      assert.equal(failed.text.length, PASTE.trim().length);
+      await chat.composer.waitFor();
+      assert.equal(await chat.composerValue(), '', 'the box is back, empty, once the message is sent');
+      browser.assertNoErrors();
+    });
   });
 });

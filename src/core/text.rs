@@ -1,0 +1,63 @@
+//! Editing text the way the browser addresses it: text fields count positions in UTF-16
+//! code units, Rust strings in bytes.
+
+/// The byte offset in `text` of the UTF-16 position `units`, clamped to the text and
+/// moved back to the start of a character split in two (a surrogate pair).
+pub fn byte_offset_of_utf16(text: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    for (byte, c) in text.char_indices() {
+        let next = seen + c.len_utf16() as u32;
+        if next > units {
+            return byte;
+        }
+        seen = next;
+    }
+    text.len()
+}
+
+/// `text` with the UTF-16 range `start..end` (a text field's selection) replaced by
+/// `insert`. An inverted range is read the other way round.
+pub fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> String {
+    let (start, end) = (start.min(end), start.max(end));
+    let (from, to) = (
+        byte_offset_of_utf16(text, start),
+        byte_offset_of_utf16(text, end),
+    );
+    let mut out = String::with_capacity(text.len() - (to - from) + insert.len());
+    out.push_str(&text[..from]);
+    out.push_str(insert);
+    out.push_str(&text[to..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_positions_are_bytes() {
+        assert_eq!(byte_offset_of_utf16("hello", 0), 0);
+        assert_eq!(byte_offset_of_utf16("hello", 3), 3);
+        assert_eq!(byte_offset_of_utf16("hello", 5), 5);
+        assert_eq!(byte_offset_of_utf16("hello", 99), 5);
+    }
+
+    #[test]
+    fn multibyte_and_astral_characters() {
+        // "é" is 1 unit and 2 bytes; "🙂" is 2 units and 4 bytes.
+        let text = "é🙂x";
+        assert_eq!(byte_offset_of_utf16(text, 1), 2);
+        assert_eq!(byte_offset_of_utf16(text, 3), 6);
+        assert_eq!(byte_offset_of_utf16(text, 4), 7);
+        // Inside the surrogate pair: the start of the emoji.
+        assert_eq!(byte_offset_of_utf16(text, 2), 2);
+    }
+
+    #[test]
+    fn splices_at_the_caret_and_over_a_selection() {
+        assert_eq!(splice_utf16("ab", 1, 1, "X"), "aXb");
+        assert_eq!(splice_utf16("a🙂b", 1, 3, "X"), "aXb");
+        assert_eq!(splice_utf16("abc", 3, 0, ""), "");
+        assert_eq!(splice_utf16("", 5, 7, "pasted"), "pasted");
+    }
+}
