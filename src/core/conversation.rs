@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::message::{Message, MessageId, MessageStatus, Role, Usage};
 use super::openai::error::ApiError;
+use super::settings::Overrides;
 
 /// Identifier of a conversation; also part of its storage key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -34,6 +35,9 @@ pub struct Conversation {
     /// Tokens and cost of the summary calls made for this conversation.
     #[serde(default)]
     pub summary_usage: Usage,
+    /// Settings this conversation uses instead of the defaults.
+    #[serde(default, skip_serializing_if = "Overrides::is_empty")]
+    pub overrides: Overrides,
 }
 
 /// A rolling summary of the start of a conversation, sent in place of the messages it
@@ -59,6 +63,7 @@ impl Conversation {
             messages: Vec::new(),
             summary: None,
             summary_usage: Usage::default(),
+            overrides: Overrides::default(),
         }
     }
 
@@ -193,6 +198,7 @@ impl Conversation {
                 self.summary = theirs.summary.clone();
             }
             self.summary_usage = theirs.summary_usage;
+            self.overrides = theirs.overrides.clone();
         }
         self.updated_at = self.updated_at.max(theirs.updated_at);
     }

@@ -108,6 +108,174 @@ impl Settings {
     }
 }
 
+/// What one conversation uses instead of the defaults; `None` follows the default, so a
+/// later change of the defaults reaches every field the conversation did not set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// `Some(0)` lets the model decide, whatever the default says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryStrategy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_budget: Option<u32>,
+}
+
+impl Overrides {
+    /// Whether the conversation follows the defaults in everything.
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+
+    /// What is set, in words, for a tooltip or a summary line (empty when nothing is).
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.system_prompt.is_some() {
+            out.push("its own system prompt".to_string());
+        }
+        if let Some(model) = &self.model {
+            out.push(format!("model {model}"));
+        }
+        if let Some(t) = self.temperature {
+            out.push(format!("temperature {t}"));
+        }
+        match self.max_output_tokens {
+            Some(0) => out.push("no output limit".to_string()),
+            Some(n) => out.push(format!("at most {n} output tokens")),
+            None => {}
+        }
+        if let Some(memory) = self.memory {
+            out.push(memory.label().to_string());
+        }
+        if let Some(budget) = self.context_budget {
+            out.push(format!("a budget of {budget} tokens"));
+        }
+        out
+    }
+}
+
+impl Settings {
+    /// These settings with a conversation's own values in place of the defaults.
+    pub fn with_overrides(&self, overrides: &Overrides) -> Settings {
+        let mut settings = self.clone();
+        if let Some(prompt) = &overrides.system_prompt {
+            settings.system_prompt = prompt.clone();
+        }
+        if let Some(model) = &overrides.model {
+            settings.model = model.clone();
+        }
+        if let Some(t) = overrides.temperature {
+            settings.temperature = t;
+        }
+        if let Some(n) = overrides.max_output_tokens {
+            settings.max_output_tokens = (n > 0).then_some(n);
+        }
+        if let Some(memory) = overrides.memory {
+            settings.memory = memory;
+        }
+        if let Some(budget) = overrides.context_budget {
+            settings.context_budget = budget;
+        }
+        settings
+    }
+}
+
+/// The dialog of one conversation's settings: the settings form filled with what the
+/// conversation uses now, and which groups of fields are its own.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OverridesForm {
+    pub form: SettingsForm,
+    pub own_prompt: bool,
+    pub own_model: bool,
+    /// Temperature and max output tokens.
+    pub own_sampling: bool,
+    /// Memory strategy and context budget.
+    pub own_memory: bool,
+}
+
+impl OverridesForm {
+    /// The form for a conversation with `overrides` under `defaults`.
+    pub fn new(defaults: &Settings, overrides: &Overrides) -> Self {
+        OverridesForm {
+            form: SettingsForm::from_settings(&defaults.with_overrides(overrides), ""),
+            own_prompt: overrides.system_prompt.is_some(),
+            own_model: overrides.model.is_some(),
+            own_sampling: overrides.temperature.is_some() || overrides.max_output_tokens.is_some(),
+            own_memory: overrides.memory.is_some() || overrides.context_budget.is_some(),
+        }
+    }
+
+    /// Checks the fields of the groups that are the conversation's own and returns its
+    /// overrides, with the catalog entries to keep (a custom model's entry is kept with
+    /// the defaults, like one added there).
+    ///
+    /// # Errors
+    /// One [`FieldError`] per invalid field of an own group, in form order.
+    pub fn validate(
+        &self,
+        defaults: &Settings,
+    ) -> Result<(Overrides, Vec<ModelInfo>), Vec<FieldError>> {
+        // Fields the dialog does not show are taken from the defaults, so that only the
+        // conversation's own fields can be wrong.
+        let mut form = self.form.clone();
+        form.base_url = defaults.base_url.clone();
+        form.stall_timeout = defaults.stall_timeout_secs.to_string();
+        form.remember_key = defaults.remember_key;
+        form.api_key = "unused".into();
+        let owned = |field: &str| match field {
+            "Model" | "Context window" | "Input price" | "Output price" => self.own_model,
+            "Temperature" | "Max output tokens" => self.own_sampling,
+            "Context budget" => self.own_memory,
+            _ => false,
+        };
+        let settings = match form.validate() {
+            Ok((settings, _)) => settings,
+            Err(errors) => {
+                let errors: Vec<FieldError> =
+                    errors.into_iter().filter(|e| owned(e.field)).collect();
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                // Only fields the conversation does not set are wrong: validate again
+                // with the defaults in their place.
+                let mut form = form.clone();
+                let fallback = SettingsForm::from_settings(defaults, "unused");
+                if !self.own_model {
+                    form.model = fallback.model;
+                }
+                if !self.own_sampling {
+                    form.temperature = fallback.temperature;
+                    form.max_output_tokens = fallback.max_output_tokens;
+                }
+                if !self.own_memory {
+                    form.context_budget = fallback.context_budget;
+                }
+                form.validate()
+                    .map_err(|e| e.into_iter().filter(|e| owned(e.field)).collect::<Vec<_>>())?
+                    .0
+            }
+        };
+        let overrides = Overrides {
+            system_prompt: self.own_prompt.then(|| settings.system_prompt.clone()),
+            model: self.own_model.then(|| settings.model.clone()),
+            temperature: self.own_sampling.then_some(settings.temperature),
+            max_output_tokens: self
+                .own_sampling
+                .then_some(settings.max_output_tokens.unwrap_or(0)),
+            memory: self.own_memory.then_some(settings.memory),
+            context_budget: self.own_memory.then_some(settings.context_budget),
+        };
+        Ok((overrides, settings.custom_models))
+    }
+}
+
 /// The settings dialog's fields as typed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SettingsForm {
@@ -408,5 +576,112 @@ mod tests {
             Settings::default().system_prompt,
             "You are a helpful assistant."
         );
+    }
+
+    fn summary_defaults() -> Settings {
+        Settings {
+            model: "gpt-4o".into(),
+            memory: MemoryStrategy::SlidingWindow,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn a_conversation_without_overrides_uses_the_defaults() {
+        let defaults = summary_defaults();
+        assert_eq!(defaults.with_overrides(&Overrides::default()), defaults);
+        let (overrides, _) = OverridesForm::new(&defaults, &Overrides::default())
+            .validate(&defaults)
+            .unwrap();
+        assert!(overrides.is_empty());
+    }
+
+    #[test]
+    fn own_groups_become_overrides_and_the_rest_follows_the_defaults() {
+        let defaults = summary_defaults();
+        let mut form = OverridesForm::new(&defaults, &Overrides::default());
+        form.own_model = true;
+        form.form.model = "gpt-4.1".into();
+        form.own_memory = true;
+        form.form.memory = "summary".into();
+        form.form.context_budget = "2,000".into();
+        // Not own: ignored even though changed.
+        form.form.temperature = "1.5".into();
+        let (overrides, _) = form.validate(&defaults).unwrap();
+        assert_eq!(overrides.model.as_deref(), Some("gpt-4.1"));
+        assert_eq!(overrides.memory, Some(MemoryStrategy::Summary));
+        assert_eq!(overrides.context_budget, Some(2_000));
+        assert_eq!(overrides.temperature, None);
+        assert_eq!(overrides.system_prompt, None);
+        let effective = defaults.with_overrides(&overrides);
+        assert_eq!(effective.model, "gpt-4.1");
+        assert_eq!(effective.temperature, defaults.temperature);
+        assert_eq!(effective.budget().context_budget, 2_000);
+        // The form opens again as it was saved.
+        let again = OverridesForm::new(&defaults, &overrides);
+        assert!(again.own_model && again.own_memory && !again.own_sampling && !again.own_prompt);
+        assert_eq!(again.form.model, "gpt-4.1");
+    }
+
+    #[test]
+    fn only_own_fields_can_be_wrong() {
+        let defaults = summary_defaults();
+        let mut form = OverridesForm::new(&defaults, &Overrides::default());
+        form.form.temperature = "hot".into();
+        assert!(
+            form.validate(&defaults).is_ok(),
+            "not own: the default applies"
+        );
+        form.own_sampling = true;
+        let errors = form.validate(&defaults).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "Temperature");
+    }
+
+    #[test]
+    fn an_own_output_limit_can_say_model_default() {
+        let defaults = Settings {
+            max_output_tokens: Some(500),
+            ..Settings::default()
+        };
+        let mut form = OverridesForm::new(&defaults, &Overrides::default());
+        form.own_sampling = true;
+        form.form.max_output_tokens = String::new();
+        let (overrides, _) = form.validate(&defaults).unwrap();
+        assert_eq!(overrides.max_output_tokens, Some(0));
+        assert_eq!(defaults.with_overrides(&overrides).max_output_tokens, None);
+        assert_eq!(
+            overrides.describe(),
+            vec!["temperature 0.7".to_string(), "no output limit".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_custom_model_of_a_conversation_adds_its_catalog_entry() {
+        let defaults = Settings::default();
+        let mut form = OverridesForm::new(&defaults, &Overrides::default());
+        form.own_model = true;
+        form.form.model = "my-local-llama".into();
+        form.form.encoding = "cl100k_base".into();
+        form.form.context_window = "8192".into();
+        let (overrides, custom) = form.validate(&defaults).unwrap();
+        assert_eq!(overrides.model.as_deref(), Some("my-local-llama"));
+        assert!(custom
+            .iter()
+            .any(|m| m.id == "my-local-llama" && m.context_window == 8192));
+    }
+
+    #[test]
+    fn overrides_serialise_only_what_is_set() {
+        let overrides = Overrides {
+            model: Some("gpt-4.1".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&overrides).unwrap(),
+            r#"{"model":"gpt-4.1"}"#
+        );
+        let back: Overrides = serde_json::from_str(r#"{"model":"gpt-4.1"}"#).unwrap();
+        assert_eq!(back, overrides);
     }
 }

@@ -12,8 +12,9 @@ use leptos::prelude::*;
 
 use crate::core::conversation::{Conversation, ConversationId};
 use crate::core::message::MessageId;
+use crate::core::models::ModelInfo;
 use crate::core::persist::{self, Index};
-use crate::core::settings::Settings;
+use crate::core::settings::{Overrides, Settings};
 use crate::core::tokens::TokenCache;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage::{self, StorageError};
@@ -27,7 +28,10 @@ const DRAFT_SETTLE_MS: u32 = 150;
 /// Everything the UI shows, as signals, plus the running request's cancel handle.
 #[derive(Clone, Copy)]
 pub struct ChatState {
+    /// The defaults, as set in the settings dialog.
     pub settings: RwSignal<Settings>,
+    /// What the open conversation uses: the defaults with its own settings in place.
+    pub effective: Memo<Settings>,
     /// The API key; stored only when the user ticked "Remember on this device".
     pub api_key: RwSignal<String>,
     pub conversation: RwSignal<Conversation>,
@@ -91,9 +95,12 @@ impl ChatState {
         let draft_for_plan = RwSignal::new(loaded.draft.clone());
         let counts_revision = RwSignal::new(0u64);
         let token_cache = StoredValue::new(TokenCache::default());
+        let effective = Memo::new(move |_| {
+            settings.with(|s| conversation.with(|c| s.with_overrides(&c.overrides)))
+        });
         let plan = Memo::new(move |_| {
             counts_revision.track();
-            settings.with(|s| {
+            effective.with(|s| {
                 conversation.with(|c| {
                     draft_for_plan.with(|d| {
                         token_cache.with_value(|cache| plan_for(s, c, d, s.budget(), cache))
@@ -104,6 +111,7 @@ impl ChatState {
         let has_quarantine = !loaded.problems.is_empty();
         let state = ChatState {
             settings,
+            effective,
             api_key: RwSignal::new(loaded.api_key),
             conversation,
             stream_revision: RwSignal::new(0),
@@ -133,7 +141,7 @@ impl ChatState {
         // Whenever the texts of the next request change, count the new ones in the
         // background (the worker keeps this off the main thread).
         Effect::new(move |_| {
-            settings.track();
+            effective.track();
             conversation.track();
             draft_for_plan.track();
             state.count_in_background();
@@ -355,6 +363,24 @@ impl ChatState {
         self.settings.set(settings);
         self.api_key.set(api_key);
         self.report(result);
+    }
+
+    /// Gives the open conversation its own settings (empty: the defaults again). A model
+    /// defined there joins the catalog of the defaults.
+    pub fn apply_overrides(&self, overrides: Overrides, custom_models: Vec<ModelInfo>) {
+        if self
+            .settings
+            .with_untracked(|s| s.custom_models != custom_models)
+        {
+            let mut settings = self.settings.get_untracked();
+            settings.custom_models = custom_models;
+            self.apply_settings(settings, self.api_key.get_untracked());
+        }
+        self.conversation.update(|c| {
+            c.overrides = overrides;
+            c.updated_at = now_ms();
+        });
+        self.save();
     }
 
     /// Starts an empty conversation; the current one stays stored.

@@ -82,7 +82,7 @@ impl ChatState {
         if self.is_busy() {
             return;
         }
-        let settings = self.settings.get_untracked();
+        let settings = self.effective.get_untracked();
         self.streaming.set(Some(id.clone()));
         self.stop_requested.set_value(false);
         let state = *self;
@@ -116,7 +116,7 @@ impl ChatState {
 
     /// Asks for a reply to the conversation as it stands and streams it in.
     pub(super) fn request_reply(&self) {
-        let settings = self.settings.get_untracked();
+        let settings = self.effective.get_untracked();
         let reply_id = MessageId(new_id());
         let reply = Message::pending_reply(reply_id.clone(), &settings.model, now_ms());
         self.conversation.update(|c| c.push(reply));

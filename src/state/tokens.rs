@@ -92,7 +92,7 @@ impl ChatState {
     /// estimate otherwise. Reactive: re-runs when exact counts arrive.
     pub fn count_of(&self, text: &str) -> (u32, bool) {
         self.counts_revision.track();
-        let encoding = self.settings.with(|s| s.model_info().encoding);
+        let encoding = self.effective.with(|s| s.model_info().encoding);
         self.token_cache
             .with_value(|cache| cache.count_or_estimate(text, encoding))
     }
@@ -101,7 +101,7 @@ impl ChatState {
     /// the new user message), pretty-printed. The API key is never part of it.
     pub fn next_request_preview(&self) -> String {
         let plan = self.plan.get();
-        self.settings.with(|s| {
+        self.effective.with(|s| {
             self.conversation.with(|c| {
                 self.draft_for_plan.with(|draft| {
                     let mut conversation = c.clone();
@@ -128,7 +128,7 @@ impl ChatState {
     /// counted yet.
     pub(super) fn count_in_background(&self) {
         let state = *self;
-        let (encoding, texts) = self.settings.with_untracked(|s| {
+        let (encoding, texts) = self.effective.with_untracked(|s| {
             self.conversation.with_untracked(|c| {
                 (
                     s.model_info().encoding,
@@ -178,7 +178,7 @@ impl ChatState {
     /// Counts everything a request for the open conversation needs, then returns the
     /// plan for `budget`.
     pub(super) async fn exact_plan(&self, budget: Budget) -> PlanView {
-        let (encoding, texts) = self.settings.with_untracked(|s| {
+        let (encoding, texts) = self.effective.with_untracked(|s| {
             self.conversation.with_untracked(|c| {
                 (
                     s.model_info().encoding,
@@ -192,7 +192,7 @@ impl ChatState {
         let counting = std::pin::pin!(self.ensure_counted(encoding, texts));
         let patience = std::pin::pin!(crate::platform::clock::sleep(COUNT_WAIT_MS));
         futures::future::select(counting, patience).await;
-        self.settings.with_untracked(|s| {
+        self.effective.with_untracked(|s| {
             self.conversation.with_untracked(|c| {
                 self.token_cache
                     .with_value(|cache| plan_for(s, c, "", budget, cache))

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::chat_settings_dialog::ChatSettingsDialog;
 use super::composer::Composer;
 use super::context_inspector::ContextInspector;
 use super::context_meter::ContextMeter;
@@ -25,6 +26,14 @@ pub fn App() -> impl IntoView {
     let inspector_open = RwSignal::new(false);
     let sidebar_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);
+    let chat_settings_open = RwSignal::new(false);
+    // Says what the open chat sets for itself, if anything.
+    let own_settings = move || {
+        state.conversation.with(|c| {
+            let own = c.overrides.describe();
+            (!own.is_empty()).then(|| format!("This chat uses {}.", own.join(", ")))
+        })
+    };
     view! {
         <div class="layout">
         <Sidebar open=sidebar_open />
@@ -37,6 +46,9 @@ pub fn App() -> impl IntoView {
                 <h1 class="conversation-title">{title}</h1>
                 <ThemeToggle />
                 <button type="button" class="quiet" on:click=move |_| help_open.set(true)>"Shortcuts"</button>
+                <button type="button" class="chat-settings" title=own_settings
+                    data-own=move || own_settings().is_some().to_string()
+                    on:click=move |_| chat_settings_open.set(true)>"Chat settings"</button>
                 <button type="button" on:click=move |_| state.settings_open.set(true)>
                     "Settings"
                 </button>
@@ -56,6 +68,7 @@ pub fn App() -> impl IntoView {
             <ContextMeter inspector_open=inspector_open />
             <Composer />
             <SettingsDialog />
+            <ChatSettingsDialog open=chat_settings_open />
             <HelpDialog open=help_open />
         </div>
         </div>

@@ -13,7 +13,7 @@ pub fn ConversationStats() -> impl IntoView {
     let state = expect_context::<ChatState>();
     let figures = move || {
         let plan = state.plan.get();
-        state.settings.with(|s| {
+        state.effective.with(|s| {
             state
                 .conversation
                 .with(|c| stats(c, &plan.plan, &s.model_info(), &s.custom_models))

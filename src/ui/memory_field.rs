@@ -11,24 +11,27 @@ use crate::core::settings::{FieldError, SettingsForm};
 pub fn MemoryField(
     /// The settings form being edited.
     form: RwSignal<SettingsForm>,
+    /// Put before every element id, so that two dialogs can show the field at once.
+    #[prop(optional)]
+    prefix: &'static str,
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
     view! {
         <div class="field inline">
-            <label for="memory">"Memory"</label>
-            <select id="memory" prop:value=move || form.with(|f| f.memory.clone())
+            <label for=format!("{prefix}memory")>"Memory"</label>
+            <select id=format!("{prefix}memory") prop:value=move || form.with(|f| f.memory.clone())
                 on:change=move |ev| form.update(|f| f.memory = event_target_value(&ev))>
                 {MemoryStrategy::ALL.iter().map(|s| view! { <option value=s.key()>{s.label()}</option> }).collect_view()}
             </select>
-            <label for="context-budget">"Context budget"</label>
-            <input id="context-budget" type="text" inputmode="numeric" aria-describedby="context-budget-help context-budget-error"
+            <label for=format!("{prefix}context-budget")>"Context budget"</label>
+            <input id=format!("{prefix}context-budget") type="text" inputmode="numeric" aria-describedby=format!("{prefix}context-budget-help {prefix}context-budget-error")
                 prop:value=move || form.with(|f| f.context_budget.clone())
                 on:input=move |ev| form.update(|f| f.context_budget = event_target_value(&ev)) />
-            <p id="context-budget-help" class="help">
+            <p id=format!("{prefix}context-budget-help") class="help">
                 "Most tokens a request may send. Sliding window keeps the newest messages that fit; Summary memory also folds older ones into a summary (one extra call)."
             </p>
-            <p id="context-budget-error" class="field-error">{field_error(errors, "Context budget")}</p>
+            <p id=format!("{prefix}context-budget-error") class="field-error">{field_error(errors, "Context budget")}</p>
         </div>
     }
 }

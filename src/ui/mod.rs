@@ -2,6 +2,7 @@
 //! One component per file.
 
 pub mod app;
+pub mod chat_settings_dialog;
 pub mod composer;
 pub mod context_inspector;
 pub mod context_meter;
@@ -20,6 +21,7 @@ pub mod model_field;
 pub mod notice_banner;
 pub mod prompt_field;
 pub mod retry_banner;
+pub mod sampling_field;
 pub mod settings_dialog;
 pub mod sidebar;
 pub mod theme_toggle;

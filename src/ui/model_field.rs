@@ -12,6 +12,9 @@ const CUSTOM: &str = "__custom";
 pub fn ModelField(
     /// The settings form being edited.
     form: RwSignal<SettingsForm>,
+    /// Put before every element id, so that two dialogs can show the field at once.
+    #[prop(optional)]
+    prefix: &'static str,
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
@@ -34,8 +37,8 @@ pub fn ModelField(
     };
     view! {
         <div class="field">
-            <label for="model">"Model"</label>
-            <select id="model" prop:value=selected on:change=on_change aria-describedby="model-error">
+            <label for=format!("{prefix}model")>"Model"</label>
+            <select id=format!("{prefix}model") prop:value=selected on:change=on_change aria-describedby=format!("{prefix}model-error")>
                 {MODELS.iter().map(|m| view! { <option value=*m>{*m}</option> }).collect_view()}
                 <option value=CUSTOM>"Custom…"</option>
             </select>
@@ -46,24 +49,24 @@ pub fn ModelField(
             </Show>
             <Show when=move || form.with(|f| f.is_custom_model())>
                 <div class="row">
-                    <label for="encoding">"Encoding"</label>
-                    <select id="encoding" prop:value=move || form.with(|f| f.encoding.clone())
+                    <label for=format!("{prefix}encoding")>"Encoding"</label>
+                    <select id=format!("{prefix}encoding") prop:value=move || form.with(|f| f.encoding.clone())
                         on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
                         <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
                         <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
                     </select>
-                    <label for="context-window">"Context window"</label>
-                    <input id="context-window" type="text" inputmode="numeric"
+                    <label for=format!("{prefix}context-window")>"Context window"</label>
+                    <input id=format!("{prefix}context-window") type="text" inputmode="numeric"
                         prop:value=move || form.with(|f| f.context_window.clone())
                         on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
                 </div>
                 <div class="row">
-                    <label for="input-price">"Input price"</label>
-                    <input id="input-price" type="text" inputmode="decimal" placeholder="$ per 1M tokens"
+                    <label for=format!("{prefix}input-price")>"Input price"</label>
+                    <input id=format!("{prefix}input-price") type="text" inputmode="decimal" placeholder="$ per 1M tokens"
                         prop:value=move || form.with(|f| f.input_price.clone())
                         on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
-                    <label for="output-price">"Output price"</label>
-                    <input id="output-price" type="text" inputmode="decimal" placeholder="$ per 1M tokens"
+                    <label for=format!("{prefix}output-price")>"Output price"</label>
+                    <input id=format!("{prefix}output-price") type="text" inputmode="decimal" placeholder="$ per 1M tokens"
                         prop:value=move || form.with(|f| f.output_price.clone())
                         on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
                 </div>
@@ -71,7 +74,7 @@ pub fn ModelField(
                     {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
                 </p>
             </Show>
-            <p id="model-error" class="field-error">{field_error(errors, "Model")}</p>
+            <p id=format!("{prefix}model-error") class="field-error">{field_error(errors, "Model")}</p>
         </div>
     }
 }

@@ -9,6 +9,9 @@ use crate::core::settings::{SettingsForm, PRESETS};
 pub fn PromptField(
     /// The settings form being edited.
     form: RwSignal<SettingsForm>,
+    /// Put before every element id, so that two dialogs can show the field at once.
+    #[prop(optional)]
+    prefix: &'static str,
 ) -> impl IntoView {
     let selected = move || {
         form.with(|f| {
@@ -30,8 +33,8 @@ pub fn PromptField(
     };
     view! {
         <div class="field">
-            <label for="preset">"Preset"</label>
-            <select id="preset" prop:value=selected on:change=on_change>
+            <label for=format!("{prefix}preset")>"Preset"</label>
+            <select id=format!("{prefix}preset") prop:value=selected on:change=on_change>
                 <option value="">"Custom"</option>
                 {PRESETS
                     .iter()
@@ -39,8 +42,8 @@ pub fn PromptField(
                     .map(|(i, (name, _))| view! { <option value=i.to_string()>{*name}</option> })
                     .collect_view()}
             </select>
-            <label for="system-prompt">"System prompt"</label>
-            <textarea id="system-prompt" rows="5"
+            <label for=format!("{prefix}system-prompt")>"System prompt"</label>
+            <textarea id=format!("{prefix}system-prompt") rows="5"
                 prop:value=move || form.with(|f| f.system_prompt.clone())
                 on:input=move |ev| form.update(|f| f.system_prompt = event_target_value(&ev))></textarea>
         </div>

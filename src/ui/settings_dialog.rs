@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::memory_field::MemoryField;
 use super::model_field::ModelField;
 use super::prompt_field::PromptField;
+use super::sampling_field::SamplingField;
 use crate::core::settings::{FieldError, SettingsForm};
 use crate::state::ChatState;
 
@@ -91,19 +92,7 @@ pub fn SettingsDialog() -> impl IntoView {
                     <p id="base-url-error" class="field-error">{field_error(errors, "Base URL")}</p>
                 </div>
                 <ModelField form=form errors=errors />
-                <div class="field inline">
-                    <label for="temperature">"Temperature"</label>
-                    <input id="temperature" type="number" min="0" max="2" step="0.1" aria-describedby="temperature-error"
-                        prop:value=text(|f| &f.temperature)
-                        on:input=move |ev| form.update(|f| f.temperature = event_target_value(&ev)) />
-                    <label for="max-tokens">"Max output tokens"</label>
-                    <input id="max-tokens" type="text" inputmode="numeric" placeholder="Model default" aria-describedby="temperature-error"
-                        prop:value=text(|f| &f.max_output_tokens)
-                        on:input=move |ev| form.update(|f| f.max_output_tokens = event_target_value(&ev)) />
-                    <p id="temperature-error" class="field-error">
-                        {field_error(errors, "Temperature")} " " {field_error(errors, "Max output tokens")}
-                    </p>
-                </div>
+                <SamplingField form=form errors=errors />
                 <MemoryField form=form errors=errors />
                 <div class="field inline">
                     <label for="stall-timeout">"Stall timeout"</label>

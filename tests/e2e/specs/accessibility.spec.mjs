@@ -74,6 +74,28 @@ describe('accessibility', { timeout: 120_000 }, () => {
     await browser.page.keyboard.press('Escape');
   });
 
+  it('the chat settings dialog, with one group ticked', async () => {
+    await browser.page.getByRole('button', { name: 'Chat settings', exact: true }).click();
+    const dialog = browser.page.getByRole('dialog', { name: 'Chat settings', exact: true });
+    await dialog.waitFor();
+    await dialog.getByRole('checkbox', { name: 'Own model', exact: true }).check();
+    assert.deepEqual(await violations(), []);
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('a long paste held out of the message box', async () => {
+    await chat.composer.evaluate((el) => {
+      const clipboardData = new DataTransfer();
+      clipboardData.setData('text/plain', 'A long pasted line of text. '.repeat(5_000));
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    });
+    await browser.page.getByTestId('held-paste').waitFor();
+    assert.deepEqual(await violations(), []);
+    await browser.page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await chat.composer.waitFor();
+  });
+
   it('logged no errors in the page', () => {
     browser.assertNoErrors();
   });
