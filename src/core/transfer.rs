@@ -205,20 +205,7 @@ fn from_object(
 
 /// Reads `{"format":"mnemo","v":…,"conversations":[…]}`.
 fn from_export(object: &Map<String, Value>) -> Result<Vec<Conversation>, ImportError> {
-    match object.get("format") {
-        Some(Value::String(format)) if format == FORMAT => {}
-        Some(other) => {
-            return Err(ImportError::File(format!(
-                "\"format\" must be \"{FORMAT}\" (found {})",
-                describe(other)
-            )))
-        }
-        None => return Err(ImportError::File("\"format\" is missing".into())),
-    }
-    let v = match object.get("v") {
-        Some(v) => schema_version(v)?,
-        None => return Err(ImportError::File("\"v\" is missing".into())),
-    };
+    let v = export_version(object)?;
     let entries = match object.get("conversations") {
         Some(Value::Array(entries)) => entries,
         Some(other) => {
@@ -234,6 +221,74 @@ fn from_export(object: &Map<String, Value>) -> Result<Vec<Conversation>, ImportE
         .enumerate()
         .map(|(i, data)| decode_conversation(v, data, i + 1))
         .collect()
+}
+
+/// The schema version of an export, from its `format` and `v`.
+fn export_version(object: &Map<String, Value>) -> Result<u32, ImportError> {
+    match object.get("format") {
+        Some(Value::String(format)) if format == FORMAT => {}
+        Some(other) => {
+            return Err(ImportError::File(format!(
+                "\"format\" must be \"{FORMAT}\" (found {})",
+                describe(other)
+            )))
+        }
+        None => return Err(ImportError::File("\"format\" is missing".into())),
+    }
+    match object.get("v") {
+        Some(v) => schema_version(v),
+        None => Err(ImportError::File("\"v\" is missing".into())),
+    }
+}
+
+/// A large export read in pieces, so that no single step holds the page for long: the
+/// export's `format` and `v` as a JSON object (`header`), then each conversation's JSON
+/// by itself ([`ExportPieces::decode`]), then [`ExportPieces::finish`]. The result and
+/// the errors are those of [`import_json`] on the whole file.
+#[derive(Debug)]
+pub struct ExportPieces {
+    v: u32,
+    conversations: Vec<Conversation>,
+}
+
+impl ExportPieces {
+    /// Starts reading an export whose `format` and `v` are in `header`.
+    ///
+    /// # Errors
+    /// As [`import_json`] for a wrong `format` or `v`.
+    pub fn start(header: &str) -> Result<Self, ImportError> {
+        let object: Map<String, Value> =
+            serde_json::from_str(header).map_err(|e| ImportError::NotJson(e.to_string()))?;
+        Ok(ExportPieces {
+            v: export_version(&object)?,
+            conversations: Vec::new(),
+        })
+    }
+
+    /// Reads the next conversation of the export, given as JSON.
+    ///
+    /// # Errors
+    /// As [`import_json`], naming this entry.
+    pub fn decode(&mut self, data: &str) -> Result<(), ImportError> {
+        let entry = self.conversations.len() + 1;
+        let data: Value = serde_json::from_str(data).map_err(|e| ImportError::Conversation {
+            entry,
+            problem: e.to_string(),
+        })?;
+        self.conversations
+            .push(decode_conversation(self.v, &data, entry)?);
+        Ok(())
+    }
+
+    /// The conversations read, with new ids where theirs are taken.
+    pub fn finish(
+        mut self,
+        existing: &[ConversationId],
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Vec<Conversation> {
+        give_fresh_ids(&mut self.conversations, existing, new_id);
+        self.conversations
+    }
 }
 
 /// The schema version in `v`, if this build can read it.
@@ -698,6 +753,61 @@ mod tests {
         assert_eq!(
             export_text(&c),
             "[user] My name is Priya.\n\n[assistant] Nice to meet you, **Priya**!\n"
+        );
+    }
+
+    #[test]
+    fn an_export_read_in_pieces_gives_what_the_whole_file_gives() {
+        let conversations = vec![sample("a"), sample("b")];
+        let text = export_json(&conversations);
+        let whole = {
+            let mut n = 0;
+            let mut id = || {
+                n += 1;
+                format!("new{n}")
+            };
+            import_json(&text, &[ConversationId("a".into())], &mut id, 0.0).unwrap()
+        };
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let mut pieces = ExportPieces::start(r#"{"format":"mnemo","v":1}"#).unwrap();
+        for entry in value["conversations"].as_array().unwrap() {
+            pieces.decode(&entry.to_string()).unwrap();
+        }
+        let mut n = 0;
+        let mut id = || {
+            n += 1;
+            format!("new{n}")
+        };
+        assert_eq!(pieces.finish(&[ConversationId("a".into())], &mut id), whole);
+    }
+
+    #[test]
+    fn pieces_report_the_header_and_the_entry_that_is_wrong() {
+        assert_eq!(
+            ExportPieces::start(r#"{"format":"other","v":1}"#)
+                .unwrap_err()
+                .to_string(),
+            import_json(
+                r#"{"format":"other","v":1,"conversations":[]}"#,
+                &[],
+                &mut || "x".into(),
+                0.0
+            )
+            .unwrap_err()
+            .to_string()
+        );
+        assert!(matches!(
+            ExportPieces::start(r#"{"format":"mnemo","v":99}"#),
+            Err(ImportError::NewerVersion(99))
+        ));
+        let mut pieces = ExportPieces::start(r#"{"format":"mnemo","v":1}"#).unwrap();
+        pieces
+            .decode(&serde_json::to_string(&sample("a")).unwrap())
+            .unwrap();
+        let err = pieces.decode(r#"{"id":"b","title":"B"}"#).unwrap_err();
+        assert!(
+            matches!(err, ImportError::Conversation { entry: 2, .. }),
+            "{err:?}"
         );
     }
 }

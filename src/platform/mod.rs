@@ -4,5 +4,6 @@
 pub mod clipboard;
 pub mod clock;
 pub mod http;
+pub mod import_worker;
 pub mod storage;
 pub mod tokenizer;

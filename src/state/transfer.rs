@@ -1,11 +1,14 @@
 //! Export and import of conversations, as files.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::ChatState;
+use crate::core::conversation::Conversation;
 use crate::core::persist;
-use crate::core::transfer::{export_json, export_markdown, export_text, import_json};
-use crate::platform::clock::{new_id, now_ms};
+use crate::core::transfer::{export_json, export_markdown, export_text, import_json, ExportPieces};
+use crate::platform::clock::{new_id, now_ms, sleep};
+use crate::platform::import_worker::{self, Split};
 use crate::platform::storage;
 
 /// The formats a conversation can be exported in.
@@ -97,7 +100,60 @@ impl ChatState {
                 return;
             }
         };
+        let state = *self;
+        spawn_local(async move { state.store_imported(imported).await });
+    }
+
+    /// Imports a file. A large one is split into its conversations in a worker and then
+    /// checked and stored a few at a time, so that the page never stops answering.
+    pub async fn import_file(&self, file: web_sys::File) {
+        if file.size() >= LARGE_IMPORT_BYTES {
+            let progress = format!("Importing {}…", file.name());
+            self.notify(progress.clone());
+            let split = import_worker::split(&file).await;
+            let done = if let Ok(Split::Export { header, entries }) = &split {
+                self.import_pieces(header, entries).await;
+                true
+            } else {
+                false
+            };
+            self.notices.update(|n| n.retain(|line| *line != progress));
+            if done {
+                return;
+            }
+        }
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => self.import_text(&text.as_string().unwrap_or_default()),
+            Err(_) => self.notify("That file could not be read.".to_string()),
+        }
+    }
+
+    /// Checks every conversation of a split export, then stores them; nothing is stored
+    /// when one is invalid.
+    async fn import_pieces(&self, header: &str, entries: &js_sys::Array) {
+        let mut pieces = match ExportPieces::start(header) {
+            Ok(pieces) => pieces,
+            Err(error) => return self.notify(format!("Nothing was imported: {error}.")),
+        };
+        let mut slice = Slice::new();
+        for entry in entries.iter() {
+            if let Err(error) = pieces.decode(&entry.as_string().unwrap_or_default()) {
+                return self.notify(format!("Nothing was imported: {error}."));
+            }
+            slice.maybe_yield().await;
+        }
+        let existing: Vec<_> = self
+            .index
+            .with_untracked(|i| i.conversations.iter().map(|e| e.id.clone()).collect());
+        let mut fresh_id = new_id;
+        self.store_imported(pieces.finish(&existing, &mut fresh_id))
+            .await;
+    }
+
+    /// Stores imported conversations until storage is full, and opens the first.
+    async fn store_imported(&self, imported: Vec<Conversation>) {
         let mut written = 0;
+        let mut slice = Slice::new();
         for c in &imported {
             let result = self.write_tracked(&persist::conversation_key(&c.id), persist::encode(c));
             if result.is_err() {
@@ -106,6 +162,7 @@ impl ChatState {
             }
             self.index.update(|i| i.touch(c));
             written += 1;
+            slice.maybe_yield().await;
         }
         let index = self.index.with_untracked(persist::encode);
         let result = self.write_tracked(persist::INDEX_KEY, index);
@@ -113,6 +170,30 @@ impl ChatState {
         self.notify(format!("Imported {written} conversation(s)."));
         if let Some(first) = imported.first() {
             self.open(&first.id);
+        }
+    }
+}
+
+/// Files this large are read in a worker and stored in slices.
+const LARGE_IMPORT_BYTES: f64 = 1_000_000.0;
+
+/// Work done in slices of about 20 ms, so that the page answers in between.
+struct Slice {
+    started: f64,
+}
+
+impl Slice {
+    const MS: f64 = 20.0;
+
+    fn new() -> Self {
+        Slice { started: now_ms() }
+    }
+
+    /// Lets the page run if this slice has used its time.
+    async fn maybe_yield(&mut self) {
+        if now_ms() - self.started >= Self::MS {
+            sleep(0.0).await;
+            self.started = now_ms();
         }
     }
 }

@@ -4,17 +4,26 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::message_item::MessageItem;
+use crate::core::conversation::ConversationId;
 use crate::core::tokens::content_hash;
 use crate::state::ChatState;
 
 /// How close to the bottom (in pixels) still counts as "at the latest message".
 const FOLLOW_SLACK: i32 = 48;
 
+/// Messages rendered at first, and added each time the reader reaches the top: a long
+/// conversation opens as fast as a short one.
+const SLICE: usize = 24;
+
+/// How close to the top (in pixels) starts rendering the earlier slice.
+const EARLIER_SLACK: i32 = 300;
+
 fn scroll_to_end(el: &web_sys::HtmlElement) {
     el.set_scroll_top(el.scroll_height());
 }
 
-/// Every message of the open conversation. Rows are keyed by position, id, status,
+/// The messages of the open conversation, newest last: when it opens, its newest
+/// [`SLICE`], then earlier ones a slice at a time as the reader scrolls up. Rows are keyed by position, id, status,
 /// content hash and pin, so a streamed chunk (which changes none of them until the reply
 /// ends, the stream writes past the signal) re-renders only the streaming row, and an
 /// edit re-renders its row.
@@ -23,11 +32,36 @@ pub fn MessageList() -> impl IntoView {
     let state = expect_context::<ChatState>();
     let scroller = NodeRef::<Div>::new();
     let following = RwSignal::new(true);
+    // For the open conversation: how many of its oldest messages are not rendered. Set
+    // when it opens, lowered by "Show earlier"; messages added later are always rendered.
+    let window = StoredValue::new((ConversationId(String::new()), 0usize));
+    let revealed = RwSignal::new(0u32);
+    let hidden = move || {
+        revealed.track();
+        state.conversation.with(|c| {
+            let len = c.messages.len();
+            window.update_value(|(id, n)| {
+                if *id != c.id {
+                    *id = c.id.clone();
+                    *n = len.saturating_sub(SLICE);
+                }
+            });
+            window.with_value(|(_, n)| (*n).min(len))
+        })
+    };
+    // Another conversation opens at its newest message.
+    let open_id = Memo::new(move |_| state.conversation.with(|c| c.id.clone()));
+    Effect::new(move |_| {
+        open_id.track();
+        following.set(true);
+    });
     let rows = move || {
+        let skip = hidden();
         state.conversation.with(|c| {
             c.messages
                 .iter()
                 .enumerate()
+                .skip(skip)
                 .map(|(i, m)| {
                     (
                         i,
@@ -50,10 +84,26 @@ pub fn MessageList() -> impl IntoView {
             }
         }
     });
+    // Renders the earlier slice and keeps the messages in view where they were.
+    let show_earlier = move || {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let (height, top) = (el.scroll_height(), el.scroll_top());
+        window.update_value(|(_, n)| *n = n.saturating_sub(SLICE));
+        revealed.update(|r| *r += 1);
+        request_animation_frame(move || el.set_scroll_top(top + el.scroll_height() - height));
+    };
     let on_scroll = move |_| {
         if let Some(el) = scroller.get_untracked() {
             let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            // Only a reader who had already left the bottom is scrolling up to read: a
+            // scroll event while following comes from the content changing.
+            let reading_back = !following.get_untracked();
             following.set(gap <= FOLLOW_SLACK);
+            if reading_back && el.scroll_top() <= EARLIER_SLACK && hidden() > 0 {
+                show_earlier();
+            }
         }
     };
     let jump = move |_| {
@@ -64,6 +114,11 @@ pub fn MessageList() -> impl IntoView {
     };
     view! {
         <div class="transcript" node_ref=scroller on:scroll=on_scroll>
+            <Show when=move || { hidden() > 0 }>
+                <button type="button" class="quiet earlier" on:click=move |_| show_earlier()>
+                    {move || format!("Show earlier messages ({} more)", hidden())}
+                </button>
+            </Show>
             <ol class="messages" aria-label="Messages">
                 <For each=rows key=|row| row.clone() let:row>
                     <MessageItem index=row.0 id=row.1 />

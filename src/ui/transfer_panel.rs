@@ -21,12 +21,7 @@ pub fn TransferPanel() -> impl IntoView {
             return;
         };
         input.set_value("");
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => state.import_text(&text.as_string().unwrap_or_default()),
-                Err(_) => state.notify("That file could not be read.".to_string()),
-            }
-        });
+        leptos::task::spawn_local(async move { state.import_file(file).await });
     };
     view! {
         <details class="transfer">

@@ -1,0 +1,89 @@
+// Owns the large-import spec: a 10 MB export is split in a worker and checked and stored
+// in slices; an invalid conversation anywhere in it changes nothing; what does not fit in
+// the browser's storage is reported, and what was stored is listed and readable.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServers } from '../fixtures/servers.mjs';
+import { launchBrowser } from '../fixtures/browser.mjs';
+import { ChatPage } from '../fixtures/chat_page.mjs';
+
+const CONVERSATIONS = 100;
+const MESSAGES = 40;
+const PARAGRAPH = 'Mnemo keeps every word you send, déjà vu 🙂. '.repeat(50);
+
+/** A Mnemo export of about 10 MB (pretty-printed, as Mnemo writes it). */
+function bigExport({ brokenEntry } = {}) {
+  const conversations = [];
+  for (let c = 0; c < CONVERSATIONS; c++) {
+    const messages = [];
+    for (let m = 0; m < MESSAGES; m++) {
+      messages.push({
+        id: `c${c}m${m}`,
+        role: m % 2 ? 'assistant' : 'user',
+        content: `${c}/${m} ${PARAGRAPH}`,
+        created_at: 1764115200000 + m,
+        status: { state: 'complete' },
+      });
+    }
+    conversations.push({ id: `big${c}`, title: `Imported ${c}`, created_at: 1764115200000 + c, updated_at: 1764115200000 + c, messages });
+  }
+  if (brokenEntry) delete conversations[brokenEntry - 1].messages;
+  return JSON.stringify({ format: 'mnemo', v: 1, conversations }, null, 2);
+}
+
+let servers;
+let browser;
+let chat;
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser({ timeout: 60_000 });
+  chat = new ChatPage(browser.page, servers);
+  await chat.goto();
+  await chat.configureForMock({ remember: true });
+  await chat.sendAndWait('A conversation that was here before');
+});
+after(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+describe('a 10 MB import', () => {
+  it('with one invalid conversation deep inside is refused, naming it, and changes nothing', async () => {
+    const before = await chat.storage();
+    const text = bigExport({ brokenEntry: 73 });
+    assert.ok(Buffer.byteLength(text) > 10e6, 'the file is over 10 MB');
+    await chat.importFile(text, 'broken.json');
+    const line = await chat.waitForNotice(/^Nothing was imported: /, { timeout: 60_000 });
+    assert.match(line, /conversation 73\b.*messages/);
+    assert.deepEqual(await chat.storage(), before, 'localStorage is unchanged');
+    await chat.button('Dismiss').click();
+  });
+
+  it('is stored until the browser\'s storage is full, says how many, and opens the first', async () => {
+    const text = bigExport();
+    await chat.importFile(text, 'big.json');
+    const line = await chat.waitForNotice(/^Imported /, { timeout: 60_000 });
+    const imported = Number(/^Imported (\d+) conversation\(s\)\.$/.exec(line)?.[1]);
+    assert.ok(imported > 10 && imported < CONVERSATIONS, `some, not all, fit in localStorage (${line})`);
+    const notices = await chat.noticeLines();
+    assert.ok(notices.some((l) => l.startsWith('Storage is full')), `the storage-full notice: ${JSON.stringify(notices)}`);
+    const index = await chat.storedIndex();
+    const titles = index.conversations.map((c) => c.title);
+    for (let c = 0; c < imported; c++) assert.ok(titles.includes(`Imported ${c}`), `conversation ${c} is listed`);
+    assert.ok(titles.includes('A conversation that was here before'), 'what was there is kept');
+    const open = await chat.storedConversation();
+    assert.equal(open.title, 'Imported 0');
+    assert.equal(open.messages.length, MESSAGES);
+    // The newest messages are on screen; earlier ones come as the reader scrolls up.
+    const last = `0/${MESSAGES - 1} ${PARAGRAPH}`.trim();
+    const shown = await chat.waitUntil(async () => {
+      const all = await chat.messages();
+      return all.at(-1)?.text === last ? all : null;
+    }, { timeout: 10_000, message: `the newest imported message on screen: ${JSON.stringify((await chat.messages()).slice(-2).map((m) => [m.role, m.text.slice(0, 40)]))}` });
+    assert.ok(shown.length < MESSAGES, `only the newest slice is rendered (${shown.length})`);
+    await chat.button(`Show earlier messages (${MESSAGES - shown.length} more)`).click();
+    await chat.waitUntil(async () => (await chat.messages()).length === MESSAGES, { timeout: 10_000, message: 'every message after Show earlier' });
+    browser.assertNoErrors();
+  });
+});
