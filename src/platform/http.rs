@@ -90,7 +90,7 @@ async fn post(
         .await
         .map_err(|e| match e {
             gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::aborted(),
-            other => ApiError::network(format!("Could not reach {url} ({other}).")),
+            other => ApiError::unreachable(format!("Could not reach {url} ({other})."), online()),
         })?;
     if !response.ok() {
         let retry_after = response.headers().get("retry-after");
@@ -109,6 +109,11 @@ fn transport_error(error: &wasm_bindgen::JsValue, otherwise: &str) -> ApiError {
     if js_error_name(error) == "AbortError" {
         ApiError::aborted()
     } else {
-        ApiError::network(otherwise)
+        ApiError::unreachable(otherwise, online())
     }
+}
+
+/// What the browser says about its connection (`navigator.onLine`); true when unknown.
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
 }

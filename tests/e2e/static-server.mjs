@@ -40,13 +40,16 @@ async function fileAt(file) {
 
 /**
  * Serve `root` on 127.0.0.1. `/` and extension-less unknown paths get index.html.
- * @returns {Promise<{url: string, port: number, close(): Promise<void>}>}
+ * `requests` lists what was asked for, in order: { method, path }.
+ * @returns {Promise<{url: string, port: number, requests: object[], close(): Promise<void>}>}
  */
 export async function startStaticServer({ root, port = 0 } = {}) {
   if (!root) throw new Error('startStaticServer: root is required');
   const base = path.resolve(root);
+  const requests = [];
 
   const server = http.createServer(async (req, res) => {
+    requests.push({ method: req.method, path: req.url });
     const send = (status, text) => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : text);
@@ -102,6 +105,7 @@ export async function startStaticServer({ root, port = 0 } = {}) {
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     root: base,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

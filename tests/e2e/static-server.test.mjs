@@ -75,6 +75,16 @@ describe('static server', () => {
     }
   });
 
+  it('lists the requests it received', async () => {
+    server.requests.length = 0;
+    await (await get('/style.css?v=1')).arrayBuffer();
+    await (await get('/missing.js', { method: 'HEAD' })).arrayBuffer();
+    assert.deepEqual(server.requests, [
+      { method: 'GET', path: '/style.css?v=1' },
+      { method: 'HEAD', path: '/missing.js' },
+    ]);
+  });
+
   it('answers HEAD without a body and rejects other methods', async () => {
     const head = await get('/style.css', { method: 'HEAD' });
     assert.equal(head.status, 200);

@@ -34,6 +34,11 @@ pub enum ErrorKind {
     OverBudget,
 }
 
+/// The `code` of a network error that happened while the browser was offline. A code
+/// rather than a kind of its own, so that conversations holding such an error stay
+/// readable by a tab still running an earlier build.
+const OFFLINE_CODE: &str = "offline";
+
 /// A failed request, ready to show.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -120,6 +125,22 @@ impl ApiError {
         Self::plain(ErrorKind::Network, detail)
     }
 
+    /// The endpoint could not be reached; `online` is what the browser says about its
+    /// connection. Offline, the error says so and is not retried automatically: waiting
+    /// a few seconds rarely brings the network back, and the message is kept for Retry.
+    pub fn unreachable(detail: impl Into<String>, online: bool) -> Self {
+        let mut error = Self::network(detail);
+        if !online {
+            error.code = Some(OFFLINE_CODE.into());
+        }
+        error
+    }
+
+    /// Whether the browser was offline when the request failed.
+    pub fn is_offline(&self) -> bool {
+        self.kind == ErrorKind::Network && self.code.as_deref() == Some(OFFLINE_CODE)
+    }
+
     /// The user stopped the request.
     pub fn aborted() -> Self {
         Self::plain(ErrorKind::Aborted, "Stopped.")
@@ -153,6 +174,9 @@ impl ApiError {
 
     /// What the user can do about it, in one sentence.
     pub fn hint(&self) -> &'static str {
+        if self.is_offline() {
+            return "You are offline: your message is kept; press Retry once you are back online.";
+        }
         match self.kind {
             ErrorKind::Auth => "Check your API key in Settings.",
             ErrorKind::Forbidden => "This key may not use this model or endpoint; check the key's permissions.",
@@ -175,7 +199,7 @@ impl ApiError {
         matches!(
             self.kind,
             ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Network | ErrorKind::Timeout
-        )
+        ) && !self.is_offline()
     }
 
     /// Whether the fix is in the settings dialog.
@@ -345,6 +369,31 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000.0),
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn an_unreachable_endpoint_while_offline_says_so_and_is_not_retried() {
+        let offline = ApiError::unreachable("Could not reach the endpoint.", false);
+        assert!(offline.is_offline());
+        assert!(offline.hint().starts_with("You are offline: "));
+        assert!(!offline.retryable());
+        assert!(!offline.needs_settings());
+        let policy = crate::core::openai::retry::RetryPolicy::default();
+        assert_eq!(policy.delay_ms(&offline, 0, 0.5), None);
+        assert_eq!(
+            offline.kind,
+            ErrorKind::Network,
+            "readable by earlier builds"
+        );
+        let back: ApiError =
+            serde_json::from_str(&serde_json::to_string(&offline).unwrap()).unwrap();
+        assert!(back.is_offline());
+
+        let online = ApiError::unreachable("Could not reach the endpoint.", true);
+        assert!(!online.is_offline());
+        assert!(online.retryable());
+        assert_eq!(online, ApiError::network("Could not reach the endpoint."));
+        assert!(!online.hint().contains("offline"));
     }
 
     #[test]
