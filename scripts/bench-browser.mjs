@@ -1,76 +1,57 @@
-// Browser measurements against the built dist/ and the mock server, printed as a table
-// (numbers to report, never asserted): time to an interactive composer, how long the
-// vocabulary takes to load after that, and the longest main-thread task while a 1 MB
-// paste is typed in, counted and sent (refused: it is over the default budget).
+// Browser measurements against the built dist/ in headless Chromium, printed as one table
+// (numbers to report, never asserted). Three parts, each runnable alone with
+// `--only <part>` (several: `--only app,counter`); the default runs them all:
+//   app        time to an interactive composer and to exact counts; long tasks around a 1 MB paste
+//   streaming  a 20,000-token reply streamed by the mock at 5,000 tokens/s through the app:
+//              long tasks, and main-thread time per chunk early and late in the reply
+//   counter    Mnemo's tokenizer worker against gpt-tokenizer and js-tiktoken, in the same page,
+//              on 1 MB of mixed multilingual text and on long runs of "a"
+import os from 'node:os';
 import { startServers } from '../tests/e2e/fixtures/servers.mjs';
-import { launchBrowser } from '../tests/e2e/fixtures/browser.mjs';
-import { ChatPage } from '../tests/e2e/fixtures/chat_page.mjs';
+import { benchApp } from './bench/app.mjs';
+import { benchCounter } from './bench/counter.mjs';
+import { benchStreaming } from './bench/streaming.mjs';
 
-const RUNS = 5;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Each part, and whether it needs the app and the mock server running. */
+const PARTS = {
+  app: { run: benchApp, servers: true },
+  streaming: { run: benchStreaming, servers: true },
+  counter: { run: benchCounter, servers: false },
+};
 
-/** Starts recording long tasks (> 50 ms) in the page. */
-const observeLongTasks = () =>
-  new Promise((resolve) => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-    resolve();
-  });
-
-const servers = await startServers();
-const rows = [];
-try {
-  const interactive = [];
-  const vocabReady = [];
-  for (let run = 0; run < RUNS; run++) {
-    const browser = await launchBrowser();
-    const page = browser.page;
-    const chat = new ChatPage(page, servers);
-    if (run === 0) {
-      await chat.goto();
-      await chat.configureForMock({ remember: true });
-    }
-    const start = Date.now();
-    await page.goto(servers.appUrl);
-    await chat.composer.waitFor();
-    interactive.push(await page.evaluate(() => performance.now()));
-    // The meter drops its "≈" once the vocabulary is in.
-    await page.waitForFunction(() => !document.querySelector('[data-testid="context-tokens"]')?.textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
-    vocabReady.push(await page.evaluate(() => performance.now()));
-    void start;
-    await browser.close();
+function selectedParts(argv) {
+  const at = argv.indexOf('--only');
+  if (at < 0) return Object.keys(PARTS);
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(n in PARTS));
+  if (!names.length || unknown.length) {
+    console.error(`usage: node scripts/bench-browser.mjs [--only ${Object.keys(PARTS).join('|')}[,…]]`);
+    process.exit(2);
   }
-  rows.push(['composer interactive after navigation (median of 5, profile with settings)', `${median(interactive).toFixed(0)} ms`]);
-  rows.push(['exact counts ready after navigation (median of 5)', `${median(vocabReady).toFixed(0)} ms`]);
-
-  const browser = await launchBrowser();
-  const page = browser.page;
-  const chat = new ChatPage(page, servers);
-  await chat.goto();
-  await chat.configureForMock({ remember: true });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="context-tokens"]')?.textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
-  await page.evaluate(observeLongTasks);
-  const paste = 'The quick brown fox jumps over the lazy dog. '.repeat(22_300).slice(0, 1_000_000);
-  const t0 = Date.now();
-  await chat.composer.fill(paste);
-  const afterFill = await page.evaluate(() => performance.now());
-  await page.waitForFunction(() => document.querySelector('[data-testid="draft-tokens"]')?.textContent && !document.querySelector('[data-testid="draft-tokens"]').textContent.includes('≈'), null, { timeout: 30_000 }).catch(() => {});
-  const counted = Date.now() - t0;
-  const whileCounting = await page.evaluate(() => window.__longTasks.map((t) => t.duration));
-  const afterPaste = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since).map((t) => t.duration), afterFill);
-  await chat.composer.press('Enter');
-  await chat.waitUntil(async () => (await chat.messages()).some((m) => m.status === 'failed'), { timeout: 30_000 });
-  await page.waitForTimeout(500);
-  const tasks = await page.evaluate(() => window.__longTasks);
-  rows.push(['1 MB paste: exact count shown after', `${counted} ms`]);
-  rows.push(['1 MB paste: longest main-thread task once it is in the box, while counted', `${Math.max(0, ...afterPaste).toFixed(0)} ms (${afterPaste.length} tasks over 50 ms)`]);
-  rows.push(['1 MB paste: longest main-thread task, the paste itself included', `${Math.max(0, ...whileCounting).toFixed(0)} ms (${whileCounting.length} tasks over 50 ms)`]);
-  rows.push(['1 MB paste: longest main-thread task from paste to refusal', `${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms (${tasks.length} tasks over 50 ms)`]);
-  await browser.close();
-} finally {
-  await servers.close();
+  return names;
 }
-const width = Math.max(...rows.map((r) => r[0].length));
-for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+
+function printTable(rows) {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+}
+
+// Another process busy on the same cores slows every number down: the load is shown with them.
+const load = () => os.loadavg()[0].toFixed(2);
+const parts = selectedParts(process.argv.slice(2));
+const rows = [['machine: cores, load average (1 min) at start', `${os.cpus().length}, ${load()}`]];
+const servers = parts.some((p) => PARTS[p].servers) ? await startServers() : null;
+try {
+  for (const name of parts) {
+    try {
+      rows.push(...(await PARTS[name].run(servers)));
+    } catch (err) {
+      rows.push([`${name}: failed`, err.message.split('\n')[0]]);
+      process.exitCode = 1;
+    }
+  }
+} finally {
+  await servers?.close();
+}
+rows.push(['machine: load average (1 min) at the end', load()]);
+printTable(rows);

@@ -9,6 +9,8 @@ export const DEFAULT_CONFIG = Object.freeze({
   replyText: null, // reply exactly this text instead
   chunkWords: 1, // words per streamed content chunk
   delayMs: 15, // pause before each streamed content chunk
+  chunksPerSecond: null, // pace content chunks at this rate instead of delayMs (several per timer tick)
+  recordChunkTimes: false, // keep, on the request entry, when each content chunk was written
   firstByteDelayMs: 0, // pause before the response headers are sent
   status: null, // answer with this HTTP error status
   code: null, // error flavour: 'context_length_exceeded' (400), 'insufficient_quota' (429)
@@ -583,6 +585,22 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
 
   await event(chunk({ role: 'assistant', content: '', refusal: null }));
   let sent = 0;
+  // Timers fire at most once a millisecond, so a rate above 1,000 chunks/s is kept by
+  // writing every chunk that is due each time one fires.
+  const rate = Number(cfg.chunksPerSecond) || 0;
+  const pacedFrom = performance.now();
+  const pace = async () => {
+    if (rate <= 0) {
+      if (cfg.delayMs > 0) await sleep(cfg.delayMs);
+      return;
+    }
+    const due = pacedFrom + (sent * 1000) / rate;
+    const now = performance.now();
+    if (due > now) await sleep(due - now);
+  };
+  // Monotonic microseconds (process.hrtime).
+  if (cfg.recordChunkTimes) entry.chunkTimes = [];
+  const stamp = () => entry.chunkTimes?.push(Number(process.hrtime.bigint() / 1000n));
   const faultAt = (n) => n != null && n !== false && Number(n) === sent;
   for (let i = 0; i <= pieces.length && !gone; i++) {
     if (faultAt(cfg.dropAfterChunks)) {
@@ -604,8 +622,9 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     }
     if (faultAt(cfg.malformedAfterChunks)) await event('{not json');
     if (i === pieces.length) break;
-    if (cfg.delayMs > 0) await sleep(cfg.delayMs);
+    await pace();
     await event(chunk({ content: pieces[i] }));
+    stamp();
     sent++;
   }
   if (gone) return;
