@@ -2,6 +2,7 @@
 // (numbers to report, never asserted). Three parts, each runnable alone with
 // `--only <part>` (several: `--only app,counter`); the default runs them all:
 //   app        time to an interactive composer and to exact counts; long tasks around a 1 MB paste
+//   history    start-up with 200 stored conversations and 1,000 messages in the open one
 //   streaming  a 20,000-token reply streamed by the mock at 5,000 tokens/s through the app:
 //              long tasks, and main-thread time per chunk early and late in the reply
 //   counter    Mnemo's tokenizer worker against gpt-tokenizer and js-tiktoken, in the same page,
@@ -10,11 +11,13 @@ import os from 'node:os';
 import { startServers } from '../tests/e2e/fixtures/servers.mjs';
 import { benchApp } from './bench/app.mjs';
 import { benchCounter } from './bench/counter.mjs';
+import { benchHistory } from './bench/history.mjs';
 import { benchStreaming } from './bench/streaming.mjs';
 
 /** Each part, and whether it needs the app and the mock server running. */
 const PARTS = {
   app: { run: benchApp, servers: true },
+  history: { run: benchHistory, servers: true },
   streaming: { run: benchStreaming, servers: true },
   counter: { run: benchCounter, servers: false },
 };

@@ -1,0 +1,73 @@
+// Start-up with a long history: 200 stored conversations, the open one with 1,000
+// messages. Reports the median time from navigation to an interactive composer over 5
+// loads, next to the same with nothing stored, and how many messages the first render
+// builds (the transcript opens with its newest slice).
+import { launchBrowser } from '../../tests/e2e/fixtures/browser.mjs';
+import { ChatPage } from '../../tests/e2e/fixtures/chat_page.mjs';
+
+const RUNS = 5;
+const CONVERSATIONS = 200;
+const OPEN_MESSAGES = 1_000;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A stored conversation envelope with `n` alternating messages of a few sentences. */
+function conversation(id, n) {
+  const messages = [];
+  for (let m = 0; m < n; m++) {
+    messages.push({
+      id: `${id}-m${m}`,
+      role: m % 2 ? 'assistant' : 'user',
+      content: m % 2 ? `Reply ${m}: **Mnemo** keeps every word. Here is \`code\` and a list:\n\n- one\n- two` : `Question ${m} about the ocean?`,
+      created_at: 1764115200000 + m * 1000,
+      status: { state: 'complete' },
+    });
+  }
+  return { id, title: `Conversation ${id}`, created_at: 1764115200000, updated_at: 1764115200000 + n, messages };
+}
+
+/** Fills localStorage with the history (settings are already stored). */
+async function seed(page) {
+  const stored = [];
+  for (let c = 0; c < CONVERSATIONS; c++) stored.push(conversation(`h${c}`, c === 0 ? OPEN_MESSAGES : 6));
+  await page.evaluate((list) => {
+    for (const c of list) localStorage.setItem(`mnemo.conv.${c.id}`, JSON.stringify({ v: 1, data: c }));
+    const index = { conversations: list.map((c) => ({ id: c.id, title: c.title, updated_at: c.updated_at })), current: list[0].id };
+    localStorage.setItem('mnemo.index', JSON.stringify({ v: 1, data: index }));
+  }, stored);
+  return stored.reduce((n, c) => n + JSON.stringify(c).length, 0);
+}
+
+/** Median ms from navigation to a visible composer over RUNS fresh loads in one profile. */
+async function timeToComposer(page, chat, url) {
+  const times = [];
+  let rendered = 0;
+  for (let run = 0; run < RUNS; run++) {
+    await page.goto(url);
+    await chat.composer.waitFor();
+    times.push(await page.evaluate(() => performance.now()));
+    rendered = await page.locator('.messages > li').count();
+  }
+  return { ms: median(times), rendered };
+}
+
+export async function benchHistory(servers) {
+  const browser = await launchBrowser();
+  try {
+    const page = browser.page;
+    const chat = new ChatPage(page, servers);
+    await chat.goto();
+    await chat.configureForMock({ remember: true });
+    const empty = await timeToComposer(page, chat, servers.appUrl);
+    const chars = await seed(page);
+    const full = await timeToComposer(page, chat, servers.appUrl);
+    return [
+      ['start-up, nothing stored: composer interactive after navigation (median of 5)', `${empty.ms.toFixed(0)} ms`],
+      [
+        `start-up, ${CONVERSATIONS} conversations (${(chars / 1e6).toFixed(1)} M chars), ${OPEN_MESSAGES} messages open: composer interactive (median of 5)`,
+        `${full.ms.toFixed(0)} ms (${full.rendered} messages rendered)`,
+      ],
+    ];
+  } finally {
+    await browser.close();
+  }
+}
