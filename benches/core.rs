@@ -169,5 +169,36 @@ mod native {
         group.finish();
     }
 
-    criterion_group!(benches, context_selection, sse_parsing, token_counting);
+    /// A 20 KB reply of the kind a model writes: headings, lists, a table, code, links.
+    fn markdown_reply() -> String {
+        let section = "## A section\n\nSome **bold** and _italic_ text with `inline code`, a \
+             [link](https://example.com) and ~~a strike~~. Café, naïve, 日本語 🙂.\n\n\
+             - a point\n- [x] a done task\n- another point with `code`\n\n\
+             | column | value |\n| --- | ---: |\n| one | 1 |\n| two | 2 |\n\n\
+             ```rust\nfn main() {\n    println!(\"hello\");\n}\n```\n\n\
+             > A quote, with <b>raw html</b> shown as text.\n\n";
+        let mut reply = String::new();
+        while reply.len() < 20_000 {
+            reply.push_str(section);
+        }
+        reply
+    }
+
+    fn markdown_rendering(c: &mut Criterion) {
+        let reply = markdown_reply();
+        let mut group = c.benchmark_group("markdown");
+        group.throughput(Throughput::Bytes(reply.len() as u64));
+        group.bench_function("render a 20 KB reply", |b| {
+            b.iter(|| black_box(mnemo::core::markdown::render(&reply).len()))
+        });
+        group.finish();
+    }
+
+    criterion_group!(
+        benches,
+        context_selection,
+        sse_parsing,
+        token_counting,
+        markdown_rendering
+    );
 }
