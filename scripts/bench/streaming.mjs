@@ -25,10 +25,22 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits
  * take; one word per chunk. `shownEnds[k]` is the length of the text once k + 1 chunks are
  * shown (a rendered paragraph loses its trailing space).
  */
+/** A model's long reply comes in paragraphs: a blank line after the first sentence end
+ * past every PARAGRAPH_WORDS words. */
+const PARAGRAPH_WORDS = 60;
+function inParagraphs(text) {
+  let words = 0;
+  return text.replace(/(\S+) /g, (match, word) => {
+    if (++words < PARAGRAPH_WORDS || !/[.!?]$/.test(word)) return match;
+    words = 0;
+    return `${word}\n\n`;
+  });
+}
+
 function makeReply() {
   const probe = 10_000;
-  const tokensPerWord = countText(defaultReply(PROMPT, probe)) / probe;
-  const text = defaultReply(PROMPT, Math.round(TARGET_TOKENS / tokensPerWord));
+  const tokensPerWord = countText(inParagraphs(defaultReply(PROMPT, probe))) / probe;
+  const text = inParagraphs(defaultReply(PROMPT, Math.round(TARGET_TOKENS / tokensPerWord)));
   const pieces = text.match(/\s*\S+\s*/g);
   const shownEnds = [];
   let length = 0;
@@ -54,7 +66,7 @@ function chunksIn(reply, length) {
 /**
  * In the page: records long tasks, every repaint of the streaming reply (when, and how
  * long its text was), and when the reply stopped streaming. Only the transcript's rows and
- * the reply's top-level nodes are observed: one record per repaint, so the watching adds
+ * the reply's nodes are observed: one callback per repaint, so the watching adds
  * next to nothing to the work being measured.
  */
 function watchReply({ transcript, itemCss, contentCss, clockMark }) {
@@ -72,7 +84,7 @@ function watchReply({ transcript, itemCss, contentCss, clockMark }) {
     if (!reply) return;
     if (reply.getAttribute('data-status') === 'streaming' && !content) {
       content = reply.querySelector(contentCss);
-      paints.observe(content, { childList: true });
+      paints.observe(content, { childList: true, subtree: true });
     } else if (content && reply.getAttribute('data-status') !== 'streaming') {
       state.doneAt = performance.now();
       paints.disconnect();
@@ -202,7 +214,7 @@ export async function benchStreaming(servers) {
   const tracedLongest = traced.map((t) => `${fmt(t.longest)} ms (${t.over50} over 50 ms)`).join(', ');
 
   return [
-    ['streaming: reply', `${fmt(reply.chunks)} chunks of one word, ${fmt(reply.tokens)} tokens (o200k), ${fmt(reply.text.length / 1024, 1)} KB`],
+    ['streaming: reply', `${fmt(reply.chunks)} chunks of one word, ${fmt(reply.tokens)} tokens (o200k), ${fmt(reply.text.length / 1024, 1)} KB, paragraphs of about ${PARAGRAPH_WORDS} words`],
     ['streaming: rate the mock achieved, first to last chunk', `${fmt(reply.chunks / seconds)} chunks/s = ${fmt(reply.tokens / seconds)} tokens/s (${fmt(seconds, 2)} s)`],
     ['streaming: the reply once done', `${plain.shown.status}, ${fmt(plain.shown.length)} of ${fmt(reply.text.length)} characters shown`],
     ['streaming: first repaint to done, in the page', `${fmt(pageSeconds, 2)} s; ${fmt(plain.page.paints.length)} repaints (median gap ${fmt(medianGap(plain.page.paints))} ms)`],

@@ -22,6 +22,36 @@ const IMAGE_MARK: &str = "🖼 ";
 /// URL schemes a link may use: none of them runs code or loads anything by itself.
 const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
+/// Where a reply that is still streaming can be cut so that the part before is made of
+/// finished blocks: just after its last blank line outside a fenced code block (0 when
+/// there is none). A streaming reply renders that part once and re-renders only what
+/// follows on each frame, so a frame costs the same at the end of a long reply as at its
+/// start. Blocks that a blank line does not end (a loose list, a reference link defined
+/// later) may look different until the reply is complete and rendered whole.
+pub fn stable_prefix_len(markdown: &str) -> usize {
+    let mut fence: Option<(u8, usize)> = None;
+    let mut cut = 0;
+    let mut start = 0;
+    for line in markdown.split_inclusive('\n') {
+        let end = start + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let rest = &body[indent..];
+        let marker = rest.bytes().next().filter(|b| *b == b'`' || *b == b'~');
+        let run = marker.map_or(0, |m| rest.bytes().take_while(|b| *b == m).count());
+        match (fence, marker) {
+            (None, Some(m)) if indent < 4 && run >= 3 => fence = Some((m, run)),
+            (Some((m, n)), Some(c)) if c == m && run >= n && rest[run..].trim().is_empty() => {
+                fence = None
+            }
+            (None, _) if body.trim().is_empty() && line.ends_with('\n') => cut = end,
+            _ => {}
+        }
+        start = end;
+    }
+    cut
+}
+
 /// Renders `markdown` (CommonMark with tables, strikethrough and task lists) as HTML for a
 /// message bubble.
 ///
@@ -629,5 +659,35 @@ mod tests {
         );
         assert_eq!(render("[a](https://a"), "<p>[a](https://a</p>\n");
         assert_eq!(render("**bold"), "<p>**bold</p>\n");
+    }
+
+    #[test]
+    fn a_streaming_reply_is_cut_after_its_last_finished_block() {
+        assert_eq!(stable_prefix_len(""), 0);
+        assert_eq!(stable_prefix_len("one paragraph, still coming"), 0);
+        let text = "First.\n\nSecond, still com";
+        assert_eq!(&text[..stable_prefix_len(text)], "First.\n\n");
+        // A blank line inside a fence does not end a block.
+        let text = "Intro.\n\n```rust\nfn a() {}\n\nfn b() {}\n";
+        assert_eq!(&text[..stable_prefix_len(text)], "Intro.\n\n");
+        let text = "Intro.\n\n~~~\ncode\n\n~~~\n\nAfter";
+        assert_eq!(
+            &text[..stable_prefix_len(text)],
+            "Intro.\n\n~~~\ncode\n\n~~~\n\n"
+        );
+        // A shorter run does not close a longer fence.
+        let text = "````\n```\n\nstill code\n";
+        assert_eq!(stable_prefix_len(text), 0);
+    }
+
+    #[test]
+    fn a_reply_rendered_in_finished_parts_shows_the_same_text() {
+        let reply = "# Title\n\nSome **bold** text.\n\n```\ncode\n\nmore\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\nLast line";
+        let cut = stable_prefix_len(reply);
+        assert!(cut > 0);
+        assert_eq!(
+            format!("{}{}", render(&reply[..cut]), render(&reply[cut..])),
+            render(reply)
+        );
     }
 }

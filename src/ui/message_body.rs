@@ -1,10 +1,10 @@
 //! The text of a message: markdown rendered safely, re-rendered at most once per frame
-//! while it streams.
+//! while it streams, and then only from its last finished block on.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::core::markdown::render;
+use crate::core::markdown::{render, stable_prefix_len};
 use crate::core::message::{Message, MessageStatus, Role};
 use crate::state::ChatState;
 
@@ -15,6 +15,41 @@ fn paint(node: &web_sys::HtmlElement, text: &str, markdown: bool) {
         node.set_inner_html(&render(text));
     } else {
         node.set_text_content(Some(text));
+    }
+}
+
+/// A streaming reply as painted so far: its finished blocks are rendered once into
+/// `done`, and only what follows is rendered again, into `tail`, on each frame.
+#[derive(Default)]
+struct StreamPaint {
+    rendered: usize,
+    parts: Option<(web_sys::Element, web_sys::Element)>,
+}
+
+impl StreamPaint {
+    fn paint(&mut self, node: &web_sys::HtmlElement, text: &str) {
+        let Some((done, tail)) = self.parts.clone().or_else(|| {
+            let document = node.owner_document()?;
+            let done = document.create_element("div").ok()?;
+            let tail = document.create_element("div").ok()?;
+            node.set_text_content(None);
+            node.append_with_node_2(&done, &tail).ok()?;
+            self.parts = Some((done.clone(), tail.clone()));
+            Some((done, tail))
+        }) else {
+            return paint(node, text, true);
+        };
+        let cut = stable_prefix_len(text);
+        if cut < self.rendered || !text.is_char_boundary(self.rendered) {
+            // The text was replaced rather than extended: start over.
+            done.set_inner_html("");
+            self.rendered = 0;
+        }
+        if cut > self.rendered {
+            let _ = done.insert_adjacent_html("beforeend", &render(&text[self.rendered..cut]));
+            self.rendered = cut;
+        }
+        tail.set_inner_html(&render(&text[self.rendered..]));
     }
 }
 
@@ -34,6 +69,7 @@ pub fn MessageBody(
         // Plain shared state, not a reactive value: the frame callback may run after the
         // row was replaced (when the reply ends), and must then do nothing.
         let scheduled = std::rc::Rc::new(std::cell::Cell::new(false));
+        let painted = std::rc::Rc::new(std::cell::RefCell::new(StreamPaint::default()));
         Effect::new(move |_| {
             state.stream_revision.track();
             if scheduled.replace(true) {
@@ -41,12 +77,17 @@ pub fn MessageBody(
             }
             let id = id.clone();
             let scheduled = scheduled.clone();
+            let painted = painted.clone();
             request_animation_frame(move || {
                 scheduled.set(false);
                 if let Some(el) = node.try_get_untracked().flatten() {
                     state.conversation.with_untracked(|c| {
                         if let Some(m) = c.messages.iter().find(|m| m.id == id) {
-                            paint(&el, &m.content, markdown);
+                            if markdown {
+                                painted.borrow_mut().paint(&el, &m.content);
+                            } else {
+                                paint(&el, &m.content, false);
+                            }
                         }
                     });
                 }
