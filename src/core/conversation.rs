@@ -38,6 +38,10 @@ pub struct Conversation {
     /// Settings this conversation uses instead of the defaults.
     #[serde(default, skip_serializing_if = "Overrides::is_empty")]
     pub overrides: Overrides,
+    /// Ids of messages removed from it, so that another tab's copy, which may still hold
+    /// them, never brings them back when the two are merged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<MessageId>,
 }
 
 /// A rolling summary of the start of a conversation, sent in place of the messages it
@@ -64,6 +68,7 @@ impl Conversation {
             summary: None,
             summary_usage: Usage::default(),
             overrides: Overrides::default(),
+            removed: Vec::new(),
         }
     }
 
@@ -110,6 +115,21 @@ impl Conversation {
         }
     }
 
+    /// Removes the messages for which `remove(index, message)` is true, and remembers
+    /// their ids for merging.
+    pub fn remove_messages(&mut self, mut remove: impl FnMut(usize, &Message) -> bool) {
+        let mut index = 0;
+        let removed = &mut self.removed;
+        self.messages.retain(|m| {
+            let gone = remove(index, m);
+            index += 1;
+            if gone && !removed.contains(&m.id) {
+                removed.push(m.id.clone());
+            }
+            !gone
+        });
+    }
+
     /// Ends a reply with `status`. A reply that ends with no text at all is removed
     /// (there is nothing to keep), and a failure is then carried by the user message
     /// it answered, so that message can be retried.
@@ -123,7 +143,7 @@ impl Conversation {
             reply.status = status;
             return;
         }
-        self.messages.remove(index);
+        self.remove_messages(|i, _| i == index);
         if let MessageStatus::Failed { error } = status {
             if let Some(user) = self.messages[..index]
                 .iter_mut()
@@ -171,8 +191,15 @@ impl Conversation {
     /// (a reply that had not started) carry nothing and are skipped.
     pub fn merge_from(&mut self, theirs: &Conversation, streaming: Option<&MessageId>) {
         let theirs_newer = theirs.updated_at > self.updated_at;
+        for id in &theirs.removed {
+            if !self.removed.contains(id) {
+                self.removed.push(id.clone());
+            }
+        }
+        let removed = std::mem::take(&mut self.removed);
+        self.messages.retain(|m| !removed.contains(&m.id));
         for their in &theirs.messages {
-            if their.content.is_empty() {
+            if their.content.is_empty() || removed.contains(&their.id) {
                 continue;
             }
             match self.messages.iter_mut().find(|m| m.id == their.id) {
@@ -187,6 +214,7 @@ impl Conversation {
                 None => self.messages.push(their.clone()),
             }
         }
+        self.removed = removed;
         // A stable sort keeps the order of messages created in the same millisecond.
         self.messages
             .sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
@@ -278,6 +306,26 @@ mod tests {
         m.content = text.into();
         m.status = MessageStatus::Complete;
         m
+    }
+
+    #[test]
+    fn a_message_removed_in_one_tab_stays_removed_after_merging() {
+        let mut ours = conv();
+        ours.push_user(Message::user(MessageId("u1".into()), "first", 1.0));
+        ours.push(reply("a1", "answer", 2.0));
+        ours.push_user(Message::user(MessageId("u2".into()), "second", 3.0));
+        let mut theirs = ours.clone();
+        ours.remove_messages(|_, m| m.id.0 == "a1");
+        theirs.push(reply("a2", "another", 4.0));
+        // Their copy still holds a1: it does not come back here...
+        ours.merge_from(&theirs, None);
+        let ids: Vec<_> = ours.messages.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, ["u1", "u2", "a2"]);
+        // ...and leaves their copy when they take ours in.
+        theirs.merge_from(&ours, None);
+        let ids: Vec<_> = theirs.messages.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, ["u1", "u2", "a2"]);
+        assert_eq!(theirs.removed, vec![MessageId("a1".into())]);
     }
 
     #[test]

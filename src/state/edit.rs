@@ -51,7 +51,7 @@ impl ChatState {
         self.editing.set(None);
         self.conversation.update(|c| {
             if let Some(i) = c.messages.iter().position(|m| &m.id == id) {
-                c.messages.truncate(i + 1);
+                c.remove_messages(|j, _| j > i);
                 let m = &mut c.messages[i];
                 m.content = text;
                 m.status = MessageStatus::Complete;
@@ -66,7 +66,7 @@ impl ChatState {
             return;
         }
         self.conversation
-            .update(|c| c.messages.retain(|m| &m.id != id));
+            .update(|c| c.remove_messages(|_, m| &m.id == id));
         self.save();
     }
 }

@@ -69,7 +69,7 @@ impl ChatState {
         self.conversation
             .update(|c| match c.messages.iter().position(|m| m.id == id) {
                 Some(i) if c.messages[i].role == Role::Assistant => {
-                    c.messages.remove(i);
+                    c.remove_messages(|j, _| j == i);
                 }
                 _ => c.mark_resent(&id),
             });
@@ -110,7 +110,7 @@ impl ChatState {
         };
         self.set_draft(merged);
         self.conversation
-            .update(|c| c.messages.retain(|m| m.id != id));
+            .update(|c| c.remove_messages(|_, m| m.id == id));
         self.save();
     }
 

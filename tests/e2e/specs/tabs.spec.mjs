@@ -195,6 +195,29 @@ describe('tabs', { timeout: 180_000 }, () => {
     browser.assertNoErrors();
   });
 
+  it('a message deleted in one tab stays deleted when the other tab saves', async (t) => {
+    const { browser, a, b } = await twoTabs(t, {
+      secondOpensAfter: async (a) => {
+        servers.mock.configure({ queue: [{ replyText: 'Reply to delete.' }] });
+        await a.sendAndWait('Question one.');
+      },
+    });
+    await settled(b, 2);
+    const id = (await a.storedIndex()).current;
+    await a.itemsOf('assistant').filter({ hasText: 'Reply to delete.' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await settled(a, 1);
+    // Tab B still showed the reply when it saved its own message.
+    await b.sendAndWait('Question two, from tab B.');
+    const stored = await storedSettled(a, id, 3);
+    const texts = stored.messages.map((m) => m.content);
+    assert.ok(!texts.includes('Reply to delete.'), `the deleted reply stays deleted: ${JSON.stringify(texts)}`);
+    assert.deepEqual(texts.slice(0, 2), ['Question one.', 'Question two, from tab B.']);
+    const want = shown(stored.messages.map((m) => ({ role: m.role, text: m.content.trim() })));
+    assert.deepEqual(shown(await settled(a, 3)), want, 'tab A shows it gone');
+    assert.deepEqual(shown(await settled(b, 3)), want, 'tab B shows it gone');
+    browser.assertNoErrors();
+  });
+
   it('a tab opened while the other streams ends with the whole reply, and both tabs can go on', async (t) => {
     let first;
     const { browser, a, b } = await twoTabs(t, {
