@@ -84,6 +84,12 @@ describe('a 10 MB import', () => {
     assert.ok(shown.length < MESSAGES, `only the newest slice is rendered (${shown.length})`);
     await chat.button(`Show earlier messages (${MESSAGES - shown.length} more)`).click();
     await chat.waitUntil(async () => (await chat.messages()).length === MESSAGES, { timeout: 10_000, message: 'every message after Show earlier' });
+    // The sidebar lists the first 50 conversations, and the rest on demand.
+    const listed = index.conversations.length;
+    assert.ok(listed > 50, `more conversations than one page of the sidebar (${listed})`);
+    assert.equal(await chat.conversationRows.count(), 50);
+    await chat.button(`Show more (${listed - 50} more)`).click();
+    await chat.waitUntil(async () => (await chat.conversationRows.count()) === listed, { timeout: 5_000, message: 'every conversation listed' });
     browser.assertNoErrors();
   });
 });
