@@ -3,9 +3,8 @@
 // sidebar, and "Use the defaults" drops them.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 const TUTOR = 'You are a concise Python tutor.';
 const DEFAULT_PROMPT = 'You are a helpful assistant.';
@@ -15,16 +14,11 @@ let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await chat.goto();
   await chat.configureForMock({ remember: true, model: 'gpt-4o-mini', temperature: 0.7, maxTokens: '' });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 const dialog = () => chat.page.getByRole('dialog', { name: 'Chat settings', exact: true });
 const openButton = () => chat.page.getByRole('button', { name: 'Chat settings', exact: true });

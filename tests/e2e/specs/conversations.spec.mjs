@@ -4,25 +4,19 @@
 import { describe, it, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServers } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, NAV, STORAGE } from '../fixtures/chat_page.mjs';
+import { NAV, STORAGE } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await chat.goto();
   await chat.configureForMock({ remember: true });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 /** Forget every conversation (the settings stay) and start the app again. */
 async function forgetConversations() {

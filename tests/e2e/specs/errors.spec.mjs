@@ -2,25 +2,19 @@
 // message as failed, and Retry resends it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await chat.goto();
   await chat.configureForMock({ apiKey: 'sk-wrong-9999' });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 const TEXT = 'Hello, is anyone there?';
 

@@ -3,9 +3,9 @@
 // neither the user's text nor any text that arrived is lost.
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, UI } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { UI } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
@@ -14,19 +14,14 @@ let chat;
 const warnings = [];
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   browser.page.on('console', (msg) => {
     if (msg.type() === 'warning') warnings.push(msg.text());
   });
   await chat.goto();
   await chat.configureForMock();
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 beforeEach(async () => {
   servers.mock.reset();
   await chat.newChat();

@@ -3,23 +3,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, UI } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { UI } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 const snapshot = async () => ({ requests: servers.mock.requests.length, items: (await chat.messages()).length });
 

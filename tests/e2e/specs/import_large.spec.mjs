@@ -3,9 +3,7 @@
 // the browser's storage is reported, and what was stored is listed and readable.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServers } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 const CONVERSATIONS = 100;
 const MESSAGES = 40;
@@ -36,17 +34,12 @@ let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser({ timeout: 60_000 });
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession({ launch: { timeout: 60_000 } }));
   await chat.goto();
   await chat.configureForMock({ remember: true });
   await chat.sendAndWait('A conversation that was here before');
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 describe('a 10 MB import', () => {
   it('with one invalid conversation deep inside is refused, naming it, and changes nothing', async () => {

@@ -3,25 +3,20 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, NAV, UI } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { NAV, UI } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await chat.goto();
   await chat.configureForMock({ remember: true });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 /** Move the focus out of every text field. */
 const blur = () => chat.page.evaluate(() => document.activeElement?.blur());

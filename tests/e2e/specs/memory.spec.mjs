@@ -1,25 +1,20 @@
 // Owns the memory spec: earlier turns are sent back to the API, so the model can recall them.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, UI } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { UI } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 let servers;
 let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await chat.goto();
   await chat.configureForMock();
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 /** The conversation a request carried, system messages left out: [[role, content], ...]. */
 const turns = (request) => request.body.messages.filter((m) => m.role !== 'system').map((m) => [m.role, m.content]);

@@ -3,9 +3,9 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServers, chatRequests } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, NAV, STORAGE, UI } from '../fixtures/chat_page.mjs';
+import { chatRequests } from '../fixtures/servers.mjs';
+import { NAV, STORAGE, UI } from '../fixtures/chat_page.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 const API_KEY = 'sk-test-export-4b1d';
 
@@ -14,19 +14,14 @@ let browser;
 let chat;
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
     origin: new URL(servers.appUrl).origin,
   });
   await chat.goto();
   await chat.configureForMock({ apiKey: API_KEY, remember: true });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 beforeEach(async () => {
   servers.mock.reset();
   if ((await chat.noticeBanner.count()) > 0) await chat.button(UI.buttons.dismiss).click();

@@ -5,9 +5,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServers, REPO_ROOT } from '../fixtures/servers.mjs';
-import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage } from '../fixtures/chat_page.mjs';
+import { REPO_ROOT } from '../fixtures/servers.mjs';
+import { closeSession, openSession } from '../fixtures/session.mjs';
 
 const CORPUS = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests/fixtures/xss-corpus.json'), 'utf8'));
 
@@ -17,9 +16,7 @@ let chat;
 const dialogs = [];
 
 before(async () => {
-  servers = await startServers();
-  browser = await launchBrowser();
-  chat = new ChatPage(browser.page, servers);
+  ({ servers, browser, chat } = await openSession());
   browser.page.on('dialog', (d) => {
     dialogs.push(d.message());
     d.dismiss().catch(() => {});
@@ -27,10 +24,7 @@ before(async () => {
   await chat.goto();
   await chat.configureForMock({ remember: true, memory: 'window', contextBudget: 4000 });
 });
-after(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+after(() => closeSession({ servers, browser }));
 
 describe('XSS corpus', { timeout: 600_000 }, () => {
   it(`has at least 40 vectors (${CORPUS.length})`, () => {
