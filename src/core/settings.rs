@@ -212,56 +212,44 @@ impl OverridesForm {
         }
     }
 
+    /// The form with every group that is not the conversation's own, and every field the
+    /// dialog does not show, taken from `defaults`: what the conversation would use.
+    pub fn resolved_form(&self, defaults: &Settings) -> SettingsForm {
+        let mut form = SettingsForm::from_settings(defaults, "unused");
+        let own = &self.form;
+        if self.own_prompt {
+            form.system_prompt.clone_from(&own.system_prompt);
+        }
+        if self.own_model {
+            form.model.clone_from(&own.model);
+            form.encoding.clone_from(&own.encoding);
+            form.context_window.clone_from(&own.context_window);
+            form.input_price.clone_from(&own.input_price);
+            form.output_price.clone_from(&own.output_price);
+        }
+        if self.own_sampling {
+            form.temperature.clone_from(&own.temperature);
+            form.max_output_tokens.clone_from(&own.max_output_tokens);
+        }
+        if self.own_memory {
+            form.memory.clone_from(&own.memory);
+            form.context_budget.clone_from(&own.context_budget);
+        }
+        form
+    }
+
     /// Checks the fields of the groups that are the conversation's own and returns its
     /// overrides, with the catalog entries to keep (a custom model's entry is kept with
     /// the defaults, like one added there).
     ///
     /// # Errors
-    /// One [`FieldError`] per invalid field of an own group, in form order.
+    /// One [`FieldError`] per invalid field, in form order: only the conversation's own
+    /// fields can be invalid, as the rest are the defaults'.
     pub fn validate(
         &self,
         defaults: &Settings,
     ) -> Result<(Overrides, Vec<ModelInfo>), Vec<FieldError>> {
-        // Fields the dialog does not show are taken from the defaults, so that only the
-        // conversation's own fields can be wrong.
-        let mut form = self.form.clone();
-        form.base_url = defaults.base_url.clone();
-        form.stall_timeout = defaults.stall_timeout_secs.to_string();
-        form.remember_key = defaults.remember_key;
-        form.api_key = "unused".into();
-        let owned = |field: &str| match field {
-            "Model" | "Context window" | "Input price" | "Output price" => self.own_model,
-            "Temperature" | "Max output tokens" => self.own_sampling,
-            "Context budget" => self.own_memory,
-            _ => false,
-        };
-        let settings = match form.validate() {
-            Ok((settings, _)) => settings,
-            Err(errors) => {
-                let errors: Vec<FieldError> =
-                    errors.into_iter().filter(|e| owned(e.field)).collect();
-                if !errors.is_empty() {
-                    return Err(errors);
-                }
-                // Only fields the conversation does not set are wrong: validate again
-                // with the defaults in their place.
-                let mut form = form.clone();
-                let fallback = SettingsForm::from_settings(defaults, "unused");
-                if !self.own_model {
-                    form.model = fallback.model;
-                }
-                if !self.own_sampling {
-                    form.temperature = fallback.temperature;
-                    form.max_output_tokens = fallback.max_output_tokens;
-                }
-                if !self.own_memory {
-                    form.context_budget = fallback.context_budget;
-                }
-                form.validate()
-                    .map_err(|e| e.into_iter().filter(|e| owned(e.field)).collect::<Vec<_>>())?
-                    .0
-            }
-        };
+        let (settings, _) = self.resolved_form(defaults).validate()?;
         let overrides = Overrides {
             system_prompt: self.own_prompt.then(|| settings.system_prompt.clone()),
             model: self.own_model.then(|| settings.model.clone()),

@@ -24,6 +24,17 @@ struct Own {
     memory: RwSignal<bool>,
 }
 
+/// The dialog's fields and ticks as one form.
+fn filled(form: RwSignal<SettingsForm>, own: Own) -> OverridesForm {
+    OverridesForm {
+        form: form.get_untracked(),
+        own_prompt: own.prompt.get_untracked(),
+        own_model: own.model.get_untracked(),
+        own_sampling: own.sampling.get_untracked(),
+        own_memory: own.memory.get_untracked(),
+    }
+}
+
 /// A modal dialog over the open conversation's own settings; Save applies them to it
 /// alone, "Use the defaults" drops them all.
 #[component]
@@ -64,14 +75,10 @@ pub fn ChatSettingsDialog(
     });
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let filled = OverridesForm {
-            form: form.get_untracked(),
-            own_prompt: own.prompt.get_untracked(),
-            own_model: own.model.get_untracked(),
-            own_sampling: own.sampling.get_untracked(),
-            own_memory: own.memory.get_untracked(),
-        };
-        match state.settings.with_untracked(|d| filled.validate(d)) {
+        match state
+            .settings
+            .with_untracked(|d| filled(form, own).validate(d))
+        {
             Ok((overrides, custom_models)) => {
                 state.apply_overrides(overrides, custom_models);
                 open.set(false);
@@ -88,29 +95,10 @@ pub fn ChatSettingsDialog(
     let toggle = move |flag: RwSignal<bool>, checked: bool| {
         flag.set(checked);
         if !checked {
-            let defaults = state
+            let resolved = state
                 .settings
-                .with_untracked(|d| SettingsForm::from_settings(d, ""));
-            form.update(|f| {
-                if !own.prompt.get_untracked() {
-                    f.system_prompt = defaults.system_prompt.clone();
-                }
-                if !own.model.get_untracked() {
-                    f.model = defaults.model.clone();
-                    f.encoding = defaults.encoding.clone();
-                    f.context_window = defaults.context_window.clone();
-                    f.input_price = defaults.input_price.clone();
-                    f.output_price = defaults.output_price.clone();
-                }
-                if !own.sampling.get_untracked() {
-                    f.temperature = defaults.temperature.clone();
-                    f.max_output_tokens = defaults.max_output_tokens.clone();
-                }
-                if !own.memory.get_untracked() {
-                    f.memory = defaults.memory.clone();
-                    f.context_budget = defaults.context_budget.clone();
-                }
-            });
+                .with_untracked(|d| filled(form, own).resolved_form(d));
+            form.set(resolved);
         }
     };
     let group = move |flag: RwSignal<bool>, label: &'static str| {
