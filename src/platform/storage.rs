@@ -58,15 +58,11 @@ fn write_error(e: JsValue) -> StorageError {
 ///
 /// # Errors
 /// As [`set`].
-pub fn set_text(
-    key: &str,
-    (prefix, suffix): &(String, &str),
-    text: &str,
-) -> Result<(), StorageError> {
+pub fn set_text(key: &str, prefix: &str, text: &str, suffix: &str) -> Result<(), StorageError> {
     let storage = local_storage()?;
     let quoted = js_sys::JSON::stringify(&JsValue::from_str(text))
         .map_err(|e| StorageError::Unavailable(js_error_name(&e)))?;
-    let value = js_sys::JsString::from(prefix.as_str())
+    let value = js_sys::JsString::from(prefix)
         .concat(&quoted)
         .concat(&JsValue::from_str(suffix));
     let set_item: js_sys::Function = js_sys::Reflect::get(&storage, &"setItem".into())

@@ -250,7 +250,8 @@ impl ChatState {
             storage::remove(store::DRAFT_KEY);
             Ok(())
         } else {
-            storage::set_text(store::DRAFT_KEY, &persist::encode_text_parts(), text)
+            let (prefix, suffix) = persist::encode_text_parts();
+            storage::set_text(store::DRAFT_KEY, &prefix, text, suffix)
         };
         self.report(result);
     }

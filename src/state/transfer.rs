@@ -111,14 +111,11 @@ impl ChatState {
             let progress = format!("Importing {}…", file.name());
             self.notify(progress.clone());
             let split = import_worker::split(&file).await;
-            let done = if let Ok(Split::Export { header, entries }) = &split {
+            if let Ok(Split::Export { header, entries }) = &split {
                 self.import_pieces(header, entries).await;
-                true
-            } else {
-                false
-            };
+            }
             self.notices.update(|n| n.retain(|line| *line != progress));
-            if done {
+            if let Ok(Split::Export { .. }) = split {
                 return;
             }
         }
