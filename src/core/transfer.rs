@@ -265,18 +265,15 @@ impl ExportPieces {
         })
     }
 
-    /// Reads the next conversation of the export, given as JSON.
+    /// Reads the next conversation of the export, given as one JSON value (it is put
+    /// into an envelope as it is, and decoded like a stored conversation).
     ///
     /// # Errors
     /// As [`import_json`], naming this entry.
     pub fn decode(&mut self, data: &str) -> Result<(), ImportError> {
         let entry = self.conversations.len() + 1;
-        let data: Value = serde_json::from_str(data).map_err(|e| ImportError::Conversation {
-            entry,
-            problem: e.to_string(),
-        })?;
-        self.conversations
-            .push(decode_conversation(self.v, &data, entry)?);
+        let envelope = format!("{{\"v\":{},\"data\":{data}}}", self.v);
+        self.conversations.push(decode_envelope(&envelope, entry)?);
         Ok(())
     }
 
@@ -314,7 +311,12 @@ fn schema_version(v: &Value) -> Result<u32, ImportError> {
 fn decode_conversation(v: u32, data: &Value, entry: usize) -> Result<Conversation, ImportError> {
     let envelope = serde_json::to_string(&Envelope { v, data })
         .expect("a parsed JSON value always serialises");
-    let mut conversation: Conversation = persist::decode(&envelope).map_err(|e| match e {
+    decode_envelope(&envelope, entry)
+}
+
+/// Decodes entry `entry` of an import, given in a stored value's envelope.
+fn decode_envelope(envelope: &str, entry: usize) -> Result<Conversation, ImportError> {
+    let mut conversation: Conversation = persist::decode(envelope).map_err(|e| match e {
         DecodeError::FutureVersion(v) => ImportError::NewerVersion(v),
         DecodeError::Corrupt(problem) => ImportError::Conversation { entry, problem },
     })?;
