@@ -416,7 +416,14 @@ describe('storage', { timeout: 300_000 }, () => {
       const stored = await chat.storedConversation();
       assert.equal(stored.messages.length, 1);
       assert.equal(stored.messages[0].content, PASTE, 'the whole paste is saved, to the character');
-      assert.equal(await chat.storedData(STORAGE.draft), 'abc', 'what was typed since is kept as the draft');
+      // The draft is saved once typing pauses (150 ms), in a task of its own.
+      const draft = await chat
+        .waitUntil(async () => ((await chat.storedData(STORAGE.draft)) === 'abc' ? 'abc' : null), {
+          timeout: 5_000,
+          message: 'the draft to be saved',
+        })
+        .catch(async () => chat.storedData(STORAGE.draft));
+      assert.equal(draft, 'abc', 'what was typed since is kept as the draft');
 
       await chat.editButton('PASTE-START').click();
       await chat.waitUntil(async () => (await chat.composerValue()).length > 3, {
