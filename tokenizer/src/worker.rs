@@ -6,9 +6,9 @@
 //!
 //! Messages are plain objects (structured clone), one reply per request:
 //!
-//! - worker → main, once, as soon as it can receive: `{ready: true}`. A worker only
-//!   listens once its wasm has loaded, and messages that arrive before are dropped, so
-//!   the main thread holds its requests until then.
+//! - worker → main, once, when its wasm has loaded: `{ready: true}`. Requests may be
+//!   sent before: the worker's entry script (`tokenizer/mnemo-tokenizer_loader.js`) keeps
+//!   them, and starts fetching the vocabulary they name while the wasm loads.
 //! - main → worker: `{id, encoding, vocab_url, texts}`: `encoding` is `"o200k_base"` or
 //!   `"cl100k_base"`, `vocab_url` the absolute URL of that encoding's compact vocabulary
 //!   (see [`crate::vocab`]), `texts` an array of strings; `id` is anything, returned as is.
@@ -28,22 +28,22 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
-use tiktoken_rs::CoreBPE;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-use crate::encoding::{self, Encoding};
+use crate::encoding::{Counter, Encoding};
 
 struct Worker {
     scope: DedicatedWorkerGlobalScope,
     inbox: RefCell<VecDeque<JsValue>>,
     draining: Cell<bool>,
-    loaded: RefCell<HashMap<Encoding, Rc<CoreBPE>>>,
+    loaded: RefCell<HashMap<Encoding, Rc<Counter>>>,
 }
 
-/// Starts listening for requests and tells the main thread so.
+/// Starts listening for requests, takes over those that came while the wasm loaded, and
+/// tells the main thread it is ready.
 pub fn run() {
     std::panic::set_hook(Box::new(|info| {
         // Runs before the abort: the main thread learns why the worker stopped answering.
@@ -72,6 +72,18 @@ pub fn run() {
         .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
+    // Nothing is dispatched while this runs: the early messages come before any other.
+    let early = Reflect::get(&worker.scope, &"mnemoEarly".into()).unwrap_or(JsValue::UNDEFINED);
+    let messages = Reflect::get(&early, &"messages".into()).unwrap_or(JsValue::UNDEFINED);
+    if Array::is_array(&messages) {
+        worker
+            .inbox
+            .borrow_mut()
+            .extend(Array::from(&messages).iter());
+        if !worker.inbox.borrow().is_empty() && !worker.draining.replace(true) {
+            wasm_bindgen_futures::spawn_local(drain(Rc::clone(&worker)));
+        }
+    }
     let _ = worker
         .scope
         .post_message(&object(&[("ready", JsValue::TRUE)]));
@@ -111,34 +123,51 @@ impl Worker {
             .enumerate()
             .map(|(i, text)| text.as_string().ok_or(format!("Text {i} is not a string.")))
             .collect::<Result<Vec<String>, String>>()?;
-        let bpe = self.bpe(encoding, field("vocab_url").as_string()).await?;
-        Ok(texts
+        let counter = self
+            .counter(encoding, field("vocab_url").as_string())
+            .await?;
+        texts
             .iter()
-            .map(|text| JsValue::from(encoding::count(&bpe, text) as u32))
-            .collect())
+            .map(|text| Ok(JsValue::from(counter.count(text)? as u32)))
+            .collect()
     }
 
-    /// The BPE of `encoding`, loaded from `vocab_url` the first time.
-    async fn bpe(
+    /// The counter of `encoding`, loaded from `vocab_url` the first time.
+    async fn counter(
         &self,
         encoding: Encoding,
         vocab_url: Option<String>,
-    ) -> Result<Rc<CoreBPE>, String> {
-        if let Some(bpe) = self.loaded.borrow().get(&encoding) {
-            return Ok(Rc::clone(bpe));
+    ) -> Result<Rc<Counter>, String> {
+        if let Some(counter) = self.loaded.borrow().get(&encoding) {
+            return Ok(Rc::clone(counter));
         }
         let name = encoding.name();
         let url = vocab_url.ok_or_else(|| format!("The request has no vocab_url for {name}."))?;
         let bytes = fetch(&self.scope, &url)
             .await
             .map_err(|e| format!("Could not load the {name} vocabulary from {url}: {e}."))?;
-        let bpe = Rc::new(encoding::core_bpe(encoding, &bytes)?);
-        self.loaded.borrow_mut().insert(encoding, Rc::clone(&bpe));
-        Ok(bpe)
+        let counter = Rc::new(Counter::new(encoding, bytes)?);
+        self.loaded
+            .borrow_mut()
+            .insert(encoding, Rc::clone(&counter));
+        Ok(counter)
     }
 }
 
+/// The bytes at `url`: those the entry script started fetching early, the first time, or
+/// else fetched now.
 async fn fetch(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>, String> {
+    let early = Reflect::get(scope, &"mnemoEarly".into())
+        .and_then(|early| Reflect::get(&early, &"vocab".into()))
+        .ok()
+        .and_then(|vocab| vocab.dyn_into::<js_sys::Map>().ok());
+    let started = early.as_ref().map(|vocab| vocab.get(&url.into()));
+    if let Some(promise) = started.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+        // Used once: a failed early fetch is retried by the next request.
+        early.map(|vocab| vocab.delete(&url.into()));
+        let buffer = JsFuture::from(promise).await.map_err(js_message)?;
+        return Ok(js_sys::Uint8Array::new(&buffer).to_vec());
+    }
     let response: Response = JsFuture::from(scope.fetch_with_str(url))
         .await
         .map_err(js_message)?

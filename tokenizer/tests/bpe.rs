@@ -3,7 +3,7 @@
 //! code may call them).
 #![cfg(not(target_arch = "wasm32"))]
 
-use mnemo_tokenizer::encoding::{self, Encoding};
+use mnemo_tokenizer::encoding::{self, Counter, Encoding, LONG_PIECE};
 use mnemo_tokenizer::generate;
 use mnemo_tokenizer::vocab;
 use tiktoken_rs::CoreBPE;
@@ -67,6 +67,7 @@ fn sample() -> Vec<String> {
 fn same_tokens_as_tiktoken_rs(encoding: Encoding) {
     let bytes = compact(encoding);
     let ours = encoding::core_bpe(encoding, &bytes).expect("a BPE from the compact bytes");
+    let counter = Counter::new(encoding, bytes).expect("a counter from the compact bytes");
     let theirs = reference(encoding);
     for text in sample() {
         let preview: String = text.chars().take(40).collect();
@@ -77,8 +78,10 @@ fn same_tokens_as_tiktoken_rs(encoding: Encoding) {
             encoding.name()
         );
         assert_eq!(
-            encoding::count(&ours, &text),
-            theirs.encode_ordinary(&text).len()
+            counter.count(&text),
+            Ok(theirs.encode_ordinary(&text).len()),
+            "{} count of {preview:?}",
+            encoding.name()
         );
     }
 }
@@ -147,4 +150,66 @@ fn the_compact_format_round_trips_a_real_vocabulary() {
         .collect();
     assert_eq!(tokens.len(), 100_256);
     assert_eq!(vocab::encode("cl100k_base", &tokens).unwrap(), bytes);
+}
+
+/// Pieces just under, at and over the length where the counter hands a text to the
+/// `CoreBPE`, and many texts of short pieces only, which it counts without one.
+fn counter_agrees_around_long_pieces(encoding: Encoding) {
+    let counter = Counter::new(encoding, compact(encoding)).unwrap();
+    let theirs = reference(encoding);
+    // A pseudo-random text of words of up to 14 letters, punctuation and numbers.
+    let mut state = 0x2545_f491_u32;
+    let mut next = move |n: u32| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state % n
+    };
+    let alphabet: Vec<char> = "etaoinshrdlucmfwypvbgkqjxzéüñßøæçтывапролджэ日本語中文한국"
+        .chars()
+        .collect();
+    let mut prose = String::new();
+    for _ in 0..5_000 {
+        let len = 1 + next(14);
+        for _ in 0..len {
+            prose.push(alphabet[next(alphabet.len() as u32) as usize]);
+        }
+        prose.push_str([" ", ", ", ". ", "\n", " 42 ", "'s ", "  "][next(7) as usize]);
+    }
+    for text in prose.split_inclusive('\n') {
+        assert_eq!(
+            counter.count(text),
+            Ok(theirs.encode_ordinary(text).len()),
+            "{text:?}"
+        );
+    }
+    assert!(
+        !counter.has_full_bpe(),
+        "short pieces only, yet the CoreBPE was built"
+    );
+
+    let units = ["a", "ab", "é", "日本", " ", "\n", "🙂", "xyz"];
+    for unit in units {
+        for len in LONG_PIECE - 6..LONG_PIECE + 6 {
+            let run: String = unit.repeat(len.div_ceil(unit.len()));
+            for text in [run.clone(), format!("Hi {run} there"), format!("{run}!")] {
+                assert_eq!(
+                    counter.count(&text),
+                    Ok(theirs.encode_ordinary(&text).len()),
+                    "{} × {unit:?}",
+                    run.len()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn o200k_base_counter_agrees_around_long_pieces() {
+    counter_agrees_around_long_pieces(Encoding::O200kBase);
+}
+
+#[test]
+fn cl100k_base_counter_agrees_around_long_pieces() {
+    counter_agrees_around_long_pieces(Encoding::Cl100kBase);
 }
