@@ -57,8 +57,6 @@ struct State {
 struct Connection {
     number: u32,
     worker: web_sys::Worker,
-    ready: bool,
-    unsent: Vec<JsValue>,
     pending: HashMap<u32, oneshot::Sender<Reply>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -72,7 +70,7 @@ struct Manifest {
 
 impl Tokenizer {
     /// Reads the URLs from index.html's manifest and starts the worker (which loads no
-    /// vocabulary yet).
+    /// vocabulary yet), or takes over the one index.html started while the app loaded.
     ///
     /// # Errors
     /// When index.html has no valid manifest (the page was not built by trunk) or the
@@ -113,6 +111,12 @@ impl Tokenizer {
         Ok(counts)
     }
 
+    /// Asks the worker to load the vocabulary of `encoding` now, without waiting for it:
+    /// the next counts find it loaded, or on its way. Failures are left to those counts.
+    pub fn preload(&self, encoding: Encoding) {
+        let _ = self.inner.send(encoding, Vec::new());
+    }
+
     /// Loads the vocabulary of `encoding` in the worker, if it is not loaded yet, so
     /// that the next [`count`](Self::count) with it answers at once.
     ///
@@ -131,8 +135,11 @@ impl Inner {
             state.connections = state.connections.wrapping_add(1);
             state.connections
         };
-        let worker = web_sys::Worker::new(&this.worker_url)
-            .map_err(|e| format!("Could not start the tokenizer ({}).", js_message(&e)))?;
+        let worker = match (number == 1).then(take_early_worker).flatten() {
+            Some(worker) => worker,
+            None => web_sys::Worker::new(&this.worker_url)
+                .map_err(|e| format!("Could not start the tokenizer ({}).", js_message(&e)))?,
+        };
         let weak: Weak<Inner> = Rc::downgrade(this);
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
             let weak = weak.clone();
@@ -156,8 +163,6 @@ impl Inner {
         Ok(Connection {
             number,
             worker,
-            ready: false,
-            unsent: Vec::new(),
             pending: HashMap::new(),
             _on_message: on_message,
             _on_error: on_error,
@@ -195,14 +200,12 @@ impl Inner {
             ),
         ]);
         let connection = state.connection.as_mut().expect("connected above");
-        if connection.ready {
-            connection
-                .worker
-                .post_message(&request)
-                .map_err(|e| format!("Could not reach the tokenizer ({}).", js_message(&e)))?;
-        } else {
-            connection.unsent.push(request.into());
-        }
+        // Sent at once, even to a worker still loading: its entry script keeps the request
+        // and starts fetching the vocabulary meanwhile.
+        connection
+            .worker
+            .post_message(&request)
+            .map_err(|e| format!("Could not reach the tokenizer ({}).", js_message(&e)))?;
         let (sender, receiver) = oneshot::channel();
         connection.pending.insert(id, sender);
         Ok(receiver)
@@ -218,14 +221,6 @@ impl Inner {
         let Some(connection) = state.connection.as_mut().filter(|c| c.number == number) else {
             return;
         };
-        if field("ready").is_truthy() {
-            connection.ready = true;
-            for request in std::mem::take(&mut connection.unsent) {
-                // Plain objects of strings and numbers: posting them cannot fail.
-                let _ = connection.worker.post_message(&request);
-            }
-            return;
-        }
         let Some(sender) = field("id")
             .as_f64()
             .and_then(|id| connection.pending.remove(&(id as u32)))
@@ -279,6 +274,24 @@ impl Drop for Connection {
     fn drop(&mut self) {
         self.worker.terminate();
     }
+}
+
+/// The worker that index.html's `web/start.js` started while the app loaded, if it
+/// did and nothing has failed in it yet (a failed one is stopped: the caller starts another).
+fn take_early_worker() -> Option<web_sys::Worker> {
+    let window = web_sys::window()?;
+    let early = Reflect::get(&window, &"mnemoTokenizer".into()).ok()?;
+    let _ = Reflect::delete_property(&window, &"mnemoTokenizer".into());
+    let worker = Reflect::get(&early, &"worker".into())
+        .ok()?
+        .dyn_into::<web_sys::Worker>()
+        .ok()?;
+    let failed = Reflect::get(&early, &"error".into()).is_ok_and(|e| e.is_truthy());
+    if failed {
+        worker.terminate();
+        return None;
+    }
+    Some(worker)
 }
 
 /// The worker's URL and each vocabulary's URL, made absolute against the page's base URL.

@@ -87,7 +87,12 @@ impl ChatState {
         conversation.settle_interrupted();
         let needs_setup = loaded.settings.needs_setup(&loaded.api_key);
         let (tokenizer, tokenizer_state) = match Tokenizer::start() {
-            Ok(t) => (Some(t), TokenizerState::Loading),
+            Ok(t) => {
+                // Before anything is rendered: the vocabulary loads while the page is built.
+                let settings = loaded.settings.with_overrides(&conversation.overrides);
+                t.preload(settings.model_info().encoding);
+                (Some(t), TokenizerState::Loading)
+            }
             Err(e) => (None, TokenizerState::Failed(e)),
         };
         let settings = RwSignal::new(loaded.settings);

@@ -27,8 +27,8 @@ use crate::vocab;
 /// The id of the manifest's `<script type="application/json">` element.
 pub const MANIFEST_ELEMENT_ID: &str = "mnemo-tokenizer";
 
-/// The worker's entry script in dist/: Trunk's loader shim for the `mnemo-tokenizer`
-/// binary (`data-loader-shim`), which loads `mnemo-tokenizer.js` and its wasm.
+/// The worker's entry script in dist/ (`tokenizer/mnemo-tokenizer_loader.js`, copied by
+/// Trunk), which loads `mnemo-tokenizer.js` and its wasm.
 pub const WORKER_SCRIPT: &str = "mnemo-tokenizer_loader.js";
 
 /// The folder of dist/ the vocabularies are copied to.
