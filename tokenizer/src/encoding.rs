@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 use tiktoken_rs::{CoreBPE, Rank};
 
-use crate::vocab;
+use crate::{merge, vocab};
 
 /// A tiktoken encoding the worker can count with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,27 +64,22 @@ impl Encoding {
     }
 }
 
-/// Pieces of this many bytes or more are merged by tiktoken's heap-based merge, which only
-/// `CoreBPE` offers; shorter ones by the linear merge behind `byte_pair_split`. The same
-/// threshold as tiktoken's `byte_pair_encode`, so every piece is merged as `CoreBPE` would.
+/// Pieces of this many bytes or more are merged with a heap ([`merge::count_large`]),
+/// shorter ones by tiktoken-rs's `byte_pair_split`: tiktoken's own threshold.
 pub const LONG_PIECE: usize = 100;
 
-/// Counts tokens exactly as tiktoken-rs's `CoreBPE::encode_ordinary`, and is ready about
-/// three times sooner than a `CoreBPE`.
+/// Counts tokens exactly as tiktoken-rs's `CoreBPE::encode_ordinary` does, and is ready
+/// about three times sooner than a `CoreBPE`.
 ///
 /// `CoreBPE::new` also builds a decoder and a sorted copy of every token, which counting
-/// never reads: two thirds of its build time (about 290 of 430 ms in the worker for
-/// o200k_base). A `Counter` builds only the rank map and the split pattern, and counts
-/// each piece with tiktoken-rs's own `byte_pair_split`. That merge takes time quadratic
-/// in a piece's length, so a text with a piece of [`LONG_PIECE`] bytes or more (a long
-/// run of one letter, of spaces, of digits…) is counted by a `CoreBPE` instead, built from
-/// the same vocabulary the first time one is needed, and counts every text from then on.
+/// never reads: two thirds of its build time. A `Counter` builds only the rank map and
+/// tiktoken-rs's split pattern. Each piece the pattern splits off is one token when it
+/// is in the map; otherwise it is merged as tiktoken merges it: with tiktoken-rs's
+/// `byte_pair_split` when shorter than [`LONG_PIECE`] bytes, else with tiktoken's heap
+/// merge ([`merge`]), whose time grows as `n log n` with the piece's length.
 pub struct Counter {
-    encoding: Encoding,
-    vocab: Vec<u8>,
     ranks: FxHashMap<Vec<u8>, Rank>,
     split: fancy_regex::Regex,
-    full: std::cell::OnceCell<CoreBPE>,
 }
 
 impl Counter {
@@ -93,16 +88,10 @@ impl Counter {
     /// # Errors
     /// When `bytes` is not a compact vocabulary, is the vocabulary of another encoding,
     /// repeats a token or lacks a single byte (tiktoken's BPE needs all 256).
-    pub fn new(encoding: Encoding, bytes: Vec<u8>) -> Result<Counter, String> {
-        let ranks = rank_map(encoding, &bytes)?;
+    pub fn new(encoding: Encoding, bytes: &[u8]) -> Result<Counter, String> {
+        let ranks = rank_map(encoding, bytes)?;
         let split = fancy_regex::Regex::new(encoding.pattern()).map_err(|e| e.to_string())?;
-        Ok(Counter {
-            encoding,
-            vocab: bytes,
-            ranks,
-            split,
-            full: std::cell::OnceCell::new(),
-        })
+        Ok(Counter { ranks, split })
     }
 
     /// How many tokens `text` is, every part of it counted as ordinary text: a special
@@ -113,43 +102,29 @@ impl Counter {
     /// When the split pattern gives up on the text (fancy-regex's backtracking limit;
     /// tiktoken-rs would panic).
     pub fn count(&self, text: &str) -> Result<usize, String> {
-        if let Some(bpe) = self.full.get() {
-            return Ok(bpe.encode_ordinary(text).len());
-        }
         let mut count = 0;
         for piece in self.split.find_iter(text) {
             let piece = piece
-                .map_err(|e| format!("Could not split the text into tokens: {e}."))?
+                // Not formatted: printing fancy-regex's error links in its VM's Debug code.
+                .map_err(|_| "The text is too intricate to split into tokens.".to_string())?
                 .as_str()
                 .as_bytes();
-            if self.ranks.contains_key(piece) {
-                count += 1;
+            count += if self.ranks.contains_key(piece) {
+                1
             } else if piece.len() < LONG_PIECE {
                 // Not a token, so at least 2 bytes long: every single byte is a token.
-                count += tiktoken_rs::byte_pair_split(piece, &self.ranks).len();
+                tiktoken_rs::byte_pair_split(piece, &self.ranks).len()
             } else {
-                return Ok(self.full()?.encode_ordinary(text).len());
-            }
+                merge::count_large(&self.ranks, piece)
+            };
         }
         Ok(count)
     }
-
-    /// The `CoreBPE`, built the first time a long piece is counted.
-    fn full(&self) -> Result<&CoreBPE, String> {
-        if let Some(bpe) = self.full.get() {
-            return Ok(bpe);
-        }
-        let bpe = core_bpe(self.encoding, &self.vocab)?;
-        Ok(self.full.get_or_init(|| bpe))
-    }
-
-    /// Whether the `CoreBPE` for long pieces has been built.
-    pub fn has_full_bpe(&self) -> bool {
-        self.full.get().is_some()
-    }
 }
 
-/// Builds tiktoken-rs's BPE of `encoding` from its compact vocabulary `bytes`.
+/// Builds tiktoken-rs's BPE of `encoding` from its compact vocabulary `bytes`. The worker
+/// counts with a [`Counter`]; the native tests check with this that the compact
+/// vocabularies make exactly tiktoken-rs's encodings.
 ///
 /// # Errors
 /// As [`Counter::new`].
@@ -217,7 +192,7 @@ mod tests {
         let err = core_bpe(Encoding::O200kBase, &bytes).err().unwrap();
         assert!(err.contains("expected the o200k_base vocabulary"), "{err}");
         assert!(core_bpe(Encoding::O200kBase, b"junk").is_err());
-        assert!(Counter::new(Encoding::O200kBase, bytes).is_err());
+        assert!(Counter::new(Encoding::O200kBase, &bytes).is_err());
     }
 
     #[test]
@@ -225,20 +200,20 @@ mod tests {
         let mut tokens = bytes_and(&[b"ab"]);
         tokens.remove(b'z' as usize);
         let bytes = vocab::encode("o200k_base", &tokens).unwrap();
-        let err = Counter::new(Encoding::O200kBase, bytes).err().unwrap();
+        let err = Counter::new(Encoding::O200kBase, &bytes).err().unwrap();
         assert!(err.contains("a single byte is not a token"), "{err}");
     }
 
     #[test]
     fn counts_with_a_small_vocabulary() {
         let bytes = vocab::encode("o200k_base", &bytes_and(&[b"ab", b"abab", b" x"])).unwrap();
-        let counter = Counter::new(Encoding::O200kBase, bytes).unwrap();
+        let counter = Counter::new(Encoding::O200kBase, &bytes).unwrap();
         assert_eq!(counter.count("").unwrap(), 0);
         assert_eq!(counter.count("abab").unwrap(), 1);
         assert_eq!(counter.count("ababab x").unwrap(), 3);
-        assert!(!counter.has_full_bpe());
-        // 100 letters are one piece: counted by the CoreBPE, built for it.
+        // 100 letters and more are one piece, merged with the heap.
         assert_eq!(counter.count(&"ab".repeat(50)).unwrap(), 25);
-        assert!(counter.has_full_bpe());
+        assert_eq!(counter.count(&"ab".repeat(51)).unwrap(), 26);
+        assert_eq!(counter.count(&"ab".repeat(10_000)).unwrap(), 5_000);
     }
 }

@@ -4,12 +4,14 @@
 //! first counts with that encoding.
 //!
 //! - [`vocab`]: the compact vocabulary format, served as a static, content-hashed file;
-//! - [`encoding`]: building tiktoken-rs's `CoreBPE` from it, and counting;
+//! - [`encoding`]: counting with it exactly as tiktoken-rs does ([`merge`]: tiktoken's
+//!   merge for long pieces), and building tiktoken-rs's `CoreBPE` from it;
 //! - `worker` (wasm32 only): the worker's message protocol;
 //! - `generate` (native only): writing the vocabularies and their URL manifest from
 //!   tiktoken-rs's own vocabulary files (the `mnemo-vocab` binary, run by Trunk).
 
 pub mod encoding;
+pub mod merge;
 pub mod vocab;
 
 #[cfg(not(target_arch = "wasm32"))]

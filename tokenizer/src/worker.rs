@@ -146,7 +146,7 @@ impl Worker {
         let bytes = fetch(&self.scope, &url)
             .await
             .map_err(|e| format!("Could not load the {name} vocabulary from {url}: {e}."))?;
-        let counter = Rc::new(Counter::new(encoding, bytes)?);
+        let counter = Rc::new(Counter::new(encoding, &bytes)?);
         self.loaded
             .borrow_mut()
             .insert(encoding, Rc::clone(&counter));

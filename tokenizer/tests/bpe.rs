@@ -67,7 +67,7 @@ fn sample() -> Vec<String> {
 fn same_tokens_as_tiktoken_rs(encoding: Encoding) {
     let bytes = compact(encoding);
     let ours = encoding::core_bpe(encoding, &bytes).expect("a BPE from the compact bytes");
-    let counter = Counter::new(encoding, bytes).expect("a counter from the compact bytes");
+    let counter = Counter::new(encoding, &bytes).expect("a counter from the compact bytes");
     let theirs = reference(encoding);
     for text in sample() {
         let preview: String = text.chars().take(40).collect();
@@ -152,12 +152,20 @@ fn the_compact_format_round_trips_a_real_vocabulary() {
     assert_eq!(vocab::encode("cl100k_base", &tokens).unwrap(), bytes);
 }
 
-/// Pieces just under, at and over the length where the counter hands a text to the
-/// `CoreBPE`, and many texts of short pieces only, which it counts without one.
-fn counter_agrees_around_long_pieces(encoding: Encoding) {
-    let counter = Counter::new(encoding, compact(encoding)).unwrap();
+/// Many texts of short pieces, pieces just under, at and over the length where the
+/// counter changes merges, and long pieces of every kind.
+fn counter_agrees_on_short_and_long_pieces(encoding: Encoding) {
+    let counter = Counter::new(encoding, &compact(encoding)).unwrap();
     let theirs = reference(encoding);
-    // A pseudo-random text of words of up to 14 letters, punctuation and numbers.
+    let check = |text: &str, what: &str| {
+        assert_eq!(
+            counter.count(text),
+            Ok(theirs.encode_ordinary(text).len()),
+            "{} count of {what}",
+            encoding.name()
+        );
+    };
+    // Pseudo-random words of letters from several scripts, punctuation and numbers.
     let mut state = 0x2545_f491_u32;
     let mut next = move |n: u32| {
         state ^= state << 13;
@@ -168,48 +176,46 @@ fn counter_agrees_around_long_pieces(encoding: Encoding) {
     let alphabet: Vec<char> = "etaoinshrdlucmfwypvbgkqjxzéüñßøæçтывапролджэ日本語中文한국"
         .chars()
         .collect();
+    let mut word = |len: u32| -> String {
+        (0..len)
+            .map(|_| alphabet[next(alphabet.len() as u32) as usize])
+            .collect()
+    };
     let mut prose = String::new();
-    for _ in 0..5_000 {
-        let len = 1 + next(14);
-        for _ in 0..len {
-            prose.push(alphabet[next(alphabet.len() as u32) as usize]);
-        }
-        prose.push_str([" ", ", ", ". ", "\n", " 42 ", "'s ", "  "][next(7) as usize]);
+    for i in 0..5_000u32 {
+        prose.push_str(&word(1 + i % 14));
+        prose.push_str([" ", ", ", ". ", "\n", " 42 ", "'s ", "  "][(i % 7) as usize]);
     }
-    for text in prose.split_inclusive('\n') {
-        assert_eq!(
-            counter.count(text),
-            Ok(theirs.encode_ordinary(text).len()),
-            "{text:?}"
+    for line in prose.split_inclusive('\n') {
+        check(line, &format!("{line:?}"));
+    }
+    // Long pieces whose merges are many and varied: random letters, 40 to 3,000 of them.
+    for len in [40, 99, 100, 101, 150, 300, 1_000, 3_000] {
+        let long = word(len);
+        check(&long, &format!("{len} random letters"));
+        check(
+            &format!("Say {long}, twice: {long}!"),
+            &format!("{len} random letters in a sentence"),
         );
     }
-    assert!(
-        !counter.has_full_bpe(),
-        "short pieces only, yet the CoreBPE was built"
-    );
-
-    let units = ["a", "ab", "é", "日本", " ", "\n", "🙂", "xyz"];
+    let units = ["a", "ab", "é", "日本", " ", "\n", "🙂", "xyz", "1", "\t "];
     for unit in units {
-        for len in LONG_PIECE - 6..LONG_PIECE + 6 {
+        for len in (LONG_PIECE - 6..LONG_PIECE + 6).chain([1_000, 20_000]) {
             let run: String = unit.repeat(len.div_ceil(unit.len()));
-            for text in [run.clone(), format!("Hi {run} there"), format!("{run}!")] {
-                assert_eq!(
-                    counter.count(&text),
-                    Ok(theirs.encode_ordinary(&text).len()),
-                    "{} × {unit:?}",
-                    run.len()
-                );
-            }
+            let what = format!("{} bytes of {unit:?}", run.len());
+            check(&run, &what);
+            check(&format!("Hi {run} there"), &what);
+            check(&format!("{run}!"), &what);
         }
     }
 }
 
 #[test]
-fn o200k_base_counter_agrees_around_long_pieces() {
-    counter_agrees_around_long_pieces(Encoding::O200kBase);
+fn o200k_base_counter_agrees_on_short_and_long_pieces() {
+    counter_agrees_on_short_and_long_pieces(Encoding::O200kBase);
 }
 
 #[test]
-fn cl100k_base_counter_agrees_around_long_pieces() {
-    counter_agrees_around_long_pieces(Encoding::Cl100kBase);
+fn cl100k_base_counter_agrees_on_short_and_long_pieces() {
+    counter_agrees_on_short_and_long_pieces(Encoding::Cl100kBase);
 }
