@@ -26,6 +26,8 @@ function* walk(dir) {
 function group(name) {
   if (/vocab|\.tiktoken|\.bpe/.test(name)) return 'vocabulary';
   if (/tokenizer/.test(name)) return 'tokenizer';
+  // Loaded beside the app; replies show as plain text until it is in.
+  if (/^mnemo-markdown/.test(name)) return 'markdown';
   if (/^(sw|service-worker)\.js$/.test(name)) return 'service worker';
   return 'shell';
 }

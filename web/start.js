@@ -9,6 +9,21 @@ try {
   // Storage disabled: the app says so when it reads it.
 }
 
+// The markdown renderer (markdown/src/main.rs), a wasm module of its own that Trunk puts
+// beside this script. The app shows replies as plain text until it is published as
+// `window.mnemoMarkdown`, announced by the event `mnemo-markdown-ready`
+// (src/platform/markdown.rs); if it cannot load, they stay plain.
+(() => {
+  const url = new URL('mnemo-markdown.js', document.currentScript?.src ?? document.baseURI);
+  import(url.href)
+    .then(async (module) => {
+      await module.default();
+      window.mnemoMarkdown = module;
+      window.dispatchEvent(new Event('mnemo-markdown-ready'));
+    })
+    .catch((error) => console.warn('Mnemo: replies are shown as plain text:', error));
+})();
+
 // The tokenizer worker, so that it loads beside the app's wasm. The app takes it over
 // (src/platform/tokenizer.rs), with any failure seen before it did; without this script it
 // starts the worker itself.

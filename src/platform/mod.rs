@@ -5,5 +5,6 @@ pub mod clipboard;
 pub mod clock;
 pub mod http;
 pub mod import_worker;
+pub mod markdown;
 pub mod storage;
 pub mod tokenizer;

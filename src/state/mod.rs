@@ -57,6 +57,8 @@ pub struct ChatState {
     /// The next request: what is sent, dropped and summarised, and its tokens.
     pub plan: Memo<PlanView>,
     pub tokenizer_state: RwSignal<TokenizerState>,
+    /// Whether replies can be rendered as markdown yet (the module loads beside the app).
+    pub markdown_ready: RwSignal<bool>,
     /// Bumped whenever exact counts arrive.
     pub counts_revision: RwSignal<u64>,
     token_cache: StoredValue<TokenCache>,
@@ -131,6 +133,7 @@ impl ChatState {
             draft_for_plan,
             plan,
             tokenizer_state: RwSignal::new(tokenizer_state),
+            markdown_ready: RwSignal::new(crate::platform::markdown::is_ready()),
             counts_revision,
             token_cache,
             tokenizer: StoredValue::new_local(tokenizer),
@@ -158,6 +161,14 @@ impl ChatState {
             }
         });
         on_cleanup(move || listener.remove());
+        if !state.markdown_ready.get_untracked() {
+            let markdown_ready = state.markdown_ready;
+            let listener = window_event_listener(
+                leptos::ev::Custom::<web_sys::Event>::new(crate::platform::markdown::READY_EVENT),
+                move |_| markdown_ready.set(crate::platform::markdown::is_ready()),
+            );
+            on_cleanup(move || listener.remove());
+        }
         leptos::task::spawn_local(async move {
             state.persisted.set(storage::request_persistence().await);
         });

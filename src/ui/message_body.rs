@@ -1,20 +1,21 @@
 //! The text of a message: markdown rendered safely, re-rendered at most once per frame
-//! while it streams, and then only from its last finished block on.
+//! while it streams, and then only from its last finished block on. Until the markdown
+//! module has loaded (it loads beside the app), replies show as plain text.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::core::markdown::{render, stable_prefix_len};
+use crate::core::markdown::stable_prefix_len;
 use crate::core::message::{Message, MessageStatus, Role};
+use crate::platform::markdown::render;
 use crate::state::ChatState;
 
-/// Shows `text` in `node`: replies as markdown (rendered safely), the user's own words
-/// as they were typed.
+/// Shows `text` in `node`: replies as markdown (rendered safely) once the markdown module
+/// is in, the user's own words as they were typed.
 fn paint(node: &web_sys::HtmlElement, text: &str, markdown: bool) {
-    if markdown {
-        node.set_inner_html(&render(text));
-    } else {
-        node.set_text_content(Some(text));
+    match markdown.then(|| render(text)).flatten() {
+        Some(html) => node.set_inner_html(&html),
+        None => node.set_text_content(Some(text)),
     }
 }
 
@@ -28,6 +29,11 @@ struct StreamPaint {
 
 impl StreamPaint {
     fn paint(&mut self, node: &web_sys::HtmlElement, text: &str) {
+        if !crate::platform::markdown::is_ready() {
+            // Plain until the markdown module is in; then rendered from the start.
+            *self = StreamPaint::default();
+            return paint(node, text, false);
+        }
         let Some((done, tail)) = self.parts.clone().or_else(|| {
             let document = node.owner_document()?;
             let done = document.create_element("div").ok()?;
@@ -46,10 +52,11 @@ impl StreamPaint {
             self.rendered = 0;
         }
         if cut > self.rendered {
-            let _ = done.insert_adjacent_html("beforeend", &render(&text[self.rendered..cut]));
+            let html = render(&text[self.rendered..cut]).unwrap_or_default();
+            let _ = done.insert_adjacent_html("beforeend", &html);
             self.rendered = cut;
         }
-        tail.set_inner_html(&render(&text[self.rendered..]));
+        tail.set_inner_html(&render(&text[self.rendered..]).unwrap_or_default());
     }
 }
 
@@ -72,6 +79,7 @@ pub fn MessageBody(
         let painted = std::rc::Rc::new(std::cell::RefCell::new(StreamPaint::default()));
         Effect::new(move |_| {
             state.stream_revision.track();
+            state.markdown_ready.track();
             if scheduled.replace(true) {
                 return;
             }
@@ -96,6 +104,8 @@ pub fn MessageBody(
     } else {
         let content = message.content.clone();
         Effect::new(move |_| {
+            // Painted again when the markdown module comes in.
+            state.markdown_ready.track();
             if let Some(el) = node.get() {
                 paint(&el, &content, markdown);
             }
@@ -123,5 +133,7 @@ pub fn MessageBody(
             target.set_text_content(Some("Copied"));
         }
     };
-    view! { <div class="content" class:markdown=markdown class:plain=!markdown node_ref=node on:click=on_click></div> }
+    // A reply is shown as plain text, line breaks kept, until it can be rendered.
+    let rendered = move || markdown && state.markdown_ready.get();
+    view! { <div class="content" class:markdown=rendered class:plain=move || !rendered() node_ref=node on:click=on_click></div> }
 }
