@@ -10,9 +10,8 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 const KB = 1024;
 const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // The most the shell may weigh today; lower it as the shell shrinks toward its goal.
-// Raised from 380 KB when chat settings, held pastes, sliced transcripts and large
-// imports took the shell from 375 to about 403 KB gzip.
-const SHELL_CEILING_GZIP = 410 * KB;
+// Lowered from 410 KB when markdown moved to a module of its own (about 345 KB gzip).
+const SHELL_CEILING_GZIP = 350 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {
