@@ -80,7 +80,12 @@ pub fn MessageList() -> impl IntoView {
         state.conversation.track();
         if following.get_untracked() {
             if let Some(el) = scroller.get_untracked() {
-                request_animation_frame(move || scroll_to_end(&el));
+                // Asked again in the frame: the reader may have scrolled up meanwhile.
+                request_animation_frame(move || {
+                    if following.try_get_untracked().unwrap_or(false) {
+                        scroll_to_end(&el);
+                    }
+                });
             }
         }
     });
@@ -94,14 +99,23 @@ pub fn MessageList() -> impl IntoView {
         revealed.update(|r| *r += 1);
         request_animation_frame(move || el.set_scroll_top(top + el.scroll_height() - height));
     };
+    // Where the last scroll event left the view: only a move up leaves the bottom.
+    let last_top = StoredValue::new(0);
     let on_scroll = move |_| {
         if let Some(el) = scroller.get_untracked() {
-            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            let top = el.scroll_top();
+            let gap = el.scroll_height() - top - el.client_height();
+            let moved_up = top < last_top.get_value();
+            last_top.set_value(top);
             // Only a reader who had already left the bottom is scrolling up to read: a
             // scroll event while following comes from the content changing.
             let reading_back = !following.get_untracked();
-            following.set(gap <= FOLLOW_SLACK);
-            if reading_back && el.scroll_top() <= EARLIER_SLACK && hidden() > 0 {
+            if gap <= FOLLOW_SLACK {
+                following.set(true);
+            } else if moved_up {
+                following.set(false);
+            }
+            if reading_back && top <= EARLIER_SLACK && hidden() > 0 {
                 show_earlier();
             }
         }
