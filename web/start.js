@@ -13,15 +13,20 @@ try {
 // beside this script. The app shows replies as plain text until it is published as
 // `window.mnemoMarkdown`, announced by the event `mnemo-markdown-ready`
 // (src/platform/markdown.rs); if it cannot load, they stay plain.
+// Loaded once the app has started (Trunk's loader sends TrunkApplicationStarted), so that
+// its compile does not delay the app's first render.
 (() => {
   const url = new URL('mnemo-markdown.js', document.currentScript?.src ?? document.baseURI);
-  import(url.href)
-    .then(async (module) => {
-      await module.default();
-      window.mnemoMarkdown = module;
-      window.dispatchEvent(new Event('mnemo-markdown-ready'));
-    })
-    .catch((error) => console.warn('Mnemo: replies are shown as plain text:', error));
+  const load = () =>
+    import(url.href)
+      .then(async (module) => {
+        await module.default();
+        window.mnemoMarkdown = module;
+        window.dispatchEvent(new Event('mnemo-markdown-ready'));
+      })
+      .catch((error) => console.warn('Mnemo: replies are shown as plain text:', error));
+  if (window.wasmBindings) load();
+  else window.addEventListener('TrunkApplicationStarted', load, { once: true });
 })();
 
 // The tokenizer worker, so that it loads beside the app's wasm. The app takes it over
