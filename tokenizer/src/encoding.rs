@@ -77,10 +77,18 @@ pub const LONG_PIECE: usize = 100;
 /// is in the map; otherwise it is merged as tiktoken merges it: with tiktoken-rs's
 /// `byte_pair_split` when shorter than [`LONG_PIECE`] bytes, else with tiktoken's heap
 /// merge ([`merge`]), whose time grows as `n log n` with the piece's length.
+///
+/// The counts of merged pieces are kept (up to [`MERGED_KEPT`] of them), as gpt-tokenizer
+/// keeps its merges: prose repeats its words, so most merges are done once.
 pub struct Counter {
     ranks: FxHashMap<Vec<u8>, Rank>,
     split: fancy_regex::Regex,
+    merged: std::cell::RefCell<FxHashMap<Box<[u8]>, u32>>,
 }
+
+/// How many merged pieces a [`Counter`] keeps the count of; past that it forgets them all
+/// and starts again (a few MB at most).
+pub const MERGED_KEPT: usize = 100_000;
 
 impl Counter {
     /// Reads the compact vocabulary `bytes` of `encoding`.
@@ -91,7 +99,11 @@ impl Counter {
     pub fn new(encoding: Encoding, bytes: &[u8]) -> Result<Counter, String> {
         let ranks = rank_map(encoding, bytes)?;
         let split = fancy_regex::Regex::new(encoding.pattern()).map_err(|e| e.to_string())?;
-        Ok(Counter { ranks, split })
+        Ok(Counter {
+            ranks,
+            split,
+            merged: std::cell::RefCell::default(),
+        })
     }
 
     /// How many tokens `text` is, every part of it counted as ordinary text: a special
@@ -103,20 +115,32 @@ impl Counter {
     /// tiktoken-rs would panic).
     pub fn count(&self, text: &str) -> Result<usize, String> {
         let mut count = 0;
+        let mut merged = self.merged.borrow_mut();
         for piece in self.split.find_iter(text) {
             let piece = piece
                 // Not formatted: printing fancy-regex's error links in its VM's Debug code.
                 .map_err(|_| "The text is too intricate to split into tokens.".to_string())?
                 .as_str()
                 .as_bytes();
-            count += if self.ranks.contains_key(piece) {
-                1
-            } else if piece.len() < LONG_PIECE {
+            if self.ranks.contains_key(piece) {
+                count += 1;
+                continue;
+            }
+            if let Some(&n) = merged.get(piece) {
+                count += n as usize;
+                continue;
+            }
+            let n = if piece.len() < LONG_PIECE {
                 // Not a token, so at least 2 bytes long: every single byte is a token.
                 tiktoken_rs::byte_pair_split(piece, &self.ranks).len()
             } else {
                 merge::count_large(&self.ranks, piece)
             };
+            if merged.len() >= MERGED_KEPT {
+                merged.clear();
+            }
+            merged.insert(piece.into(), n as u32);
+            count += n;
         }
         Ok(count)
     }
@@ -211,6 +235,8 @@ mod tests {
         assert_eq!(counter.count("").unwrap(), 0);
         assert_eq!(counter.count("abab").unwrap(), 1);
         assert_eq!(counter.count("ababab x").unwrap(), 3);
+        // Again, from the kept merge: "ababab" twice, with a newline between.
+        assert_eq!(counter.count("ababab\nababab").unwrap(), 5);
         // 100 letters and more are one piece, merged with the heap.
         assert_eq!(counter.count(&"ab".repeat(50)).unwrap(), 25);
         assert_eq!(counter.count(&"ab".repeat(51)).unwrap(), 26);
