@@ -89,12 +89,7 @@ impl ChatState {
         conversation.settle_interrupted();
         let needs_setup = loaded.settings.needs_setup(&loaded.api_key);
         let (tokenizer, tokenizer_state) = match Tokenizer::start() {
-            Ok(t) => {
-                // Before anything is rendered: the vocabulary loads while the page is built.
-                let settings = loaded.settings.with_overrides(&conversation.overrides);
-                t.preload(settings.model_info().encoding);
-                (Some(t), TokenizerState::Loading)
-            }
+            Ok(t) => (Some(t), TokenizerState::Loading),
             Err(e) => (None, TokenizerState::Failed(e)),
         };
         let settings = RwSignal::new(loaded.settings);
@@ -105,6 +100,10 @@ impl ChatState {
         let effective = Memo::new(move |_| {
             settings.with(|s| conversation.with(|c| s.with_overrides(&c.overrides)))
         });
+        if let Some(t) = &tokenizer {
+            // Before anything is rendered: the vocabulary loads while the page is built.
+            t.preload(effective.with_untracked(|s| s.model_info().encoding));
+        }
         let plan = Memo::new(move |_| {
             counts_revision.track();
             effective.with(|s| {

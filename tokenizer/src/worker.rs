@@ -61,10 +61,7 @@ pub fn run() {
     let on_message = {
         let worker = Rc::clone(&worker);
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            worker.inbox.borrow_mut().push_back(event.data());
-            if !worker.draining.replace(true) {
-                wasm_bindgen_futures::spawn_local(drain(Rc::clone(&worker)));
-            }
+            receive(&worker, event.data());
         })
     };
     worker
@@ -76,17 +73,21 @@ pub fn run() {
     let early = Reflect::get(&worker.scope, &"mnemoEarly".into()).unwrap_or(JsValue::UNDEFINED);
     let messages = Reflect::get(&early, &"messages".into()).unwrap_or(JsValue::UNDEFINED);
     if Array::is_array(&messages) {
-        worker
-            .inbox
-            .borrow_mut()
-            .extend(Array::from(&messages).iter());
-        if !worker.inbox.borrow().is_empty() && !worker.draining.replace(true) {
-            wasm_bindgen_futures::spawn_local(drain(Rc::clone(&worker)));
+        for message in Array::from(&messages).iter() {
+            receive(&worker, message);
         }
     }
     let _ = worker
         .scope
         .post_message(&object(&[("ready", JsValue::TRUE)]));
+}
+
+/// Puts a request in the inbox, and starts answering if the worker is not already.
+fn receive(worker: &Rc<Worker>, request: JsValue) {
+    worker.inbox.borrow_mut().push_back(request);
+    if !worker.draining.replace(true) {
+        wasm_bindgen_futures::spawn_local(drain(Rc::clone(worker)));
+    }
 }
 
 /// Answers the requests in the inbox, one after the other, until it is empty.
@@ -161,10 +162,13 @@ async fn fetch(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>,
         .and_then(|early| Reflect::get(&early, &"vocab".into()))
         .ok()
         .and_then(|vocab| vocab.dyn_into::<js_sys::Map>().ok());
-    let started = early.as_ref().map(|vocab| vocab.get(&url.into()));
-    if let Some(promise) = started.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+    let started = early.as_ref().and_then(|vocab| {
+        let promise = vocab.get(&url.into()).dyn_into::<js_sys::Promise>().ok()?;
         // Used once: a failed early fetch is retried by the next request.
-        early.map(|vocab| vocab.delete(&url.into()));
+        vocab.delete(&url.into());
+        Some(promise)
+    });
+    if let Some(promise) = started {
         let buffer = JsFuture::from(promise).await.map_err(js_message)?;
         return Ok(js_sys::Uint8Array::new(&buffer).to_vec());
     }
