@@ -3,6 +3,7 @@
 // into the composer (pasted, or set as typing does) is counted.
 import { launchBrowser } from '../../tests/e2e/fixtures/browser.mjs';
 import { ChatPage } from '../../tests/e2e/fixtures/chat_page.mjs';
+import { withConfiguredApp } from './configured.mjs';
 import { markEvent, mainThreadTasks, startTrace } from './trace.mjs';
 
 const RUNS = 5;
@@ -68,13 +69,8 @@ const waitForDraftCount = (page) =>
  * sets the box's value as typing or a drop does. Traced: the page's main-thread tasks over
  * 50 ms from then until the exact count is shown.
  */
-async function bigInput(servers, how) {
-  const browser = await launchBrowser();
-  try {
-    const page = browser.page;
-    const chat = new ChatPage(page, servers);
-    await chat.goto();
-    await chat.configureForMock({ remember: true });
+function bigInput(servers, how) {
+  return withConfiguredApp(servers, async ({ page, chat }) => {
     await waitForExactCounts(page);
     const stop = await startTrace(page);
     const t0 = Date.now();
@@ -102,9 +98,7 @@ async function bigInput(servers, how) {
       [`${label}: exact count shown after`, `${counted} ms`],
       [`${label}: main-thread tasks over 50 ms until counted (traced)`, long.length ? `${long.length}, longest ${Math.max(...long).toFixed(0)} ms` : 'none'],
     ];
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 /** Rows of the results table. */

@@ -1,9 +1,8 @@
 // Start-up with a long history: 200 stored conversations, the open one with 1,000
-// messages. Reports the median time from navigation to an interactive composer over 5
-// loads, next to the same with nothing stored, and how many messages the first render
-// builds (the transcript opens with its newest slice).
-import { launchBrowser } from '../../tests/e2e/fixtures/browser.mjs';
-import { ChatPage } from '../../tests/e2e/fixtures/chat_page.mjs';
+// messages. Reports median times from navigation to the composer over 5 loads, next to
+// the same with nothing stored, and how many messages the first render builds (the
+// transcript opens with its newest slice).
+import { withConfiguredApp } from './configured.mjs';
 
 const RUNS = 5;
 const CONVERSATIONS = 200;
@@ -75,13 +74,8 @@ const WATCH_COMPOSER = () => {
   }).observe(document, { childList: true, subtree: true });
 };
 
-export async function benchHistory(servers) {
-  const browser = await launchBrowser();
-  try {
-    const page = browser.page;
-    const chat = new ChatPage(page, servers);
-    await chat.goto();
-    await chat.configureForMock({ remember: true });
+export function benchHistory(servers) {
+  return withConfiguredApp(servers, async ({ page, chat }) => {
     await page.addInitScript(WATCH_COMPOSER);
     const empty = await timeToComposer(page, chat, servers.appUrl);
     const chars = await seed(page);
@@ -93,7 +87,5 @@ export async function benchHistory(servers) {
         `${full.text} (${full.rendered} messages rendered)`,
       ],
     ];
-  } finally {
-    await browser.close();
-  }
+  });
 }
