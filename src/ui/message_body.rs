@@ -31,8 +31,7 @@ impl StreamPaint {
     fn paint(&mut self, node: &web_sys::HtmlElement, text: &str) {
         if !crate::platform::markdown::is_ready() {
             // Plain until the markdown module is in; then rendered from the start.
-            *self = StreamPaint::default();
-            return paint(node, text, false);
+            return self.plain(node, text);
         }
         let Some((done, tail)) = self.parts.clone().or_else(|| {
             let document = node.owner_document()?;
@@ -52,11 +51,22 @@ impl StreamPaint {
             self.rendered = 0;
         }
         if cut > self.rendered {
-            let html = render(&text[self.rendered..cut]).unwrap_or_default();
+            let Some(html) = render(&text[self.rendered..cut]) else {
+                return self.plain(node, text);
+            };
             let _ = done.insert_adjacent_html("beforeend", &html);
             self.rendered = cut;
         }
-        tail.set_inner_html(&render(&text[self.rendered..]).unwrap_or_default());
+        let Some(html) = render(&text[self.rendered..]) else {
+            return self.plain(node, text);
+        };
+        tail.set_inner_html(&html);
+    }
+
+    /// Shows the whole text plain (the module is not in, or failed on it), and starts over.
+    fn plain(&mut self, node: &web_sys::HtmlElement, text: &str) {
+        *self = StreamPaint::default();
+        paint(node, text, false);
     }
 }
 
