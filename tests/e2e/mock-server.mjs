@@ -168,7 +168,9 @@ export function replyFor(body, config = DEFAULT_CONFIG) {
   if (typeof config.replyText === 'string') return config.replyText;
   const messages = body.messages;
   if (isSummaryRequest(body)) {
-    const facts = summaryFacts(messages);
+    // The system message holds the instructions (and their examples); the facts come only
+    // from what is being summarised, as a model that follows instructions would take them.
+    const facts = summaryFacts(messages.filter((m) => m?.role !== 'system'));
     return facts.length ? facts.join(' ') : 'No durable facts yet.';
   }
   const userText = lastUserText(messages);

@@ -176,6 +176,19 @@ describe('replies', () => {
     );
   });
 
+  it('takes a summary\'s facts from the messages it summarises, never from its instructions', async () => {
+    const reply = await complete([
+      {
+        role: 'system',
+        content:
+          'You maintain the running summary. Write short sentences (for example "The user\'s name is Sam."). ' +
+          'I like examples.',
+      },
+      { role: 'user', content: 'New messages:\n[user] I like green tea.\n[assistant] Noted.' },
+    ]);
+    assert.equal(reply, 'The user likes green tea.');
+  });
+
   it('answers a summary request without facts with "No durable facts yet."', async () => {
     const reply = await complete([
       { role: 'system', content: 'Please SUMMARISE this.' },
