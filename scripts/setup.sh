@@ -32,7 +32,11 @@ toolchain=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
 if ! rustup toolchain list | grep -q "^$toolchain"; then
   if RUSTUP_TOOLCHAIN=stable rustc --version 2>/dev/null | grep -q "^rustc $toolchain "; then
     step "Linking the installed stable as Rust $toolchain"
-    rustup toolchain link "$toolchain" "$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)"
+    # `rustup toolchain link` refuses official names, so the link is made by hand where
+    # rustup keeps its toolchains.
+    host=$(RUSTUP_TOOLCHAIN=stable rustc -vV | sed -n 's/^host: //p')
+    ln -sfn "$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)" \
+      "${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$toolchain-$host"
   else
     step "Installing Rust $toolchain"
     rustup toolchain install "$toolchain" --profile minimal -c clippy,rustfmt -t wasm32-unknown-unknown
