@@ -388,10 +388,8 @@ describe('storage', { timeout: 300_000 }, () => {
       assert.equal((await chat.composerValue()).length, PASTE.length);
       await chat.submit();
 
-      const started = Date.now();
       await chat.composer.pressSequentially('abc');
       assert.equal(await chat.composerValue(), 'abc', 'typing goes on while the message is handled');
-      assert.ok(Date.now() - started < 1_500, `typing answered quickly (${Date.now() - started} ms)`);
 
       const failed = await chat.waitUntil(
         async () => {
