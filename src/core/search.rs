@@ -109,11 +109,12 @@ impl<'a> Folded<'a> {
             .peekable();
         self.folded
             .match_indices(needle)
-            .filter_map(move |(folded_start, found)| {
+            .map(move |(folded_start, found)| {
                 let folded_end = folded_start + found.len();
                 // The first character whose folded form reaches into the match…
                 while chars.next_if(|c| c.folded_end <= folded_start).is_some() {}
-                let start = chars.peek()?.start;
+                // (Only an empty needle matches past the last character.)
+                let start = chars.peek().map_or(self.text.len(), |c| c.start);
                 // …through the last one: those wholly inside are passed, and one the
                 // match ends within is included but kept for the next match.
                 let mut end = start;
@@ -123,7 +124,7 @@ impl<'a> Folded<'a> {
                 if let Some(last) = chars.peek().filter(|c| c.folded_start < folded_end) {
                     end = last.end;
                 }
-                Some((start, end))
+                (start, end)
             })
     }
 }
@@ -167,6 +168,7 @@ mod tests {
             Some("…ng way to…".into())
         );
         assert_eq!(excerpt("line\nbreak", "break", 0), Some("…break".into()));
+        assert_eq!(excerpt("", "", 3), Some("".into()));
     }
 
     #[test]
