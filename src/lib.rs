@@ -14,6 +14,10 @@ pub mod state;
 pub mod ui;
 
 /// Installs the panic hook and mounts the app on `<body>`.
+///
+/// The hook logs the panic's message and place to the console. A panic then ends in a
+/// trap (`unreachable`) that stops the app; the page's own script (web/start.js) sees that
+/// trap, or any other, and tells the user, with a Reload button.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
     console_error_panic_hook::set_once();

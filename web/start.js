@@ -1,6 +1,67 @@
 // What the page can start before the app's wasm has loaded, so that it happens while the
 // wasm downloads and compiles instead of after. The app works without it.
 
+// If the app's wasm stops (a trap: a Rust panic ends in `unreachable`, or any other
+// RuntimeError), nothing on the page answers any more. Say so, and offer a reload, instead
+// of leaving a page that silently ignores every click. Installed first, so that a trap
+// while the app starts is caught too. Built with createElement: the page's CSP allows no
+// inline script or handler.
+(() => {
+  // The app's own files (Trunk names them mnemo-<hash>.js and mnemo-<hash>_bg.wasm); the
+  // markdown module and the tokenizer are named mnemo-markdown… and mnemo-tokenizer….
+  const APP_FILE = /\/mnemo(?:-[0-9a-f]{8,})?(?:_bg\.wasm|\.js)\b/;
+  const fromTheApp = (error, filename) =>
+    (typeof WebAssembly !== 'undefined' && error instanceof WebAssembly.RuntimeError) ||
+    APP_FILE.test(filename ?? '') ||
+    APP_FILE.test(typeof error?.stack === 'string' ? error.stack : '');
+
+  let shown = false;
+  const show = (error) => {
+    if (shown || !document.body) return;
+    shown = true;
+    const dialog = document.createElement('dialog');
+    dialog.className = 'crash';
+    dialog.setAttribute('role', 'alertdialog');
+    dialog.setAttribute('aria-labelledby', 'crash-title');
+    dialog.setAttribute('aria-describedby', 'crash-text');
+    const title = document.createElement('h2');
+    title.id = 'crash-title';
+    title.textContent = 'Mnemo stopped working';
+    const text = document.createElement('p');
+    text.id = 'crash-text';
+    text.textContent =
+      'Mnemo stopped working because of an internal error. Your saved conversations are safe. ' +
+      'Reload the page to continue.';
+    const detail = document.createElement('p');
+    detail.className = 'crash-detail';
+    detail.textContent = [...`Error: ${String(error?.message ?? error ?? 'unknown')}`].slice(0, 300).join('');
+    const reload = document.createElement('button');
+    reload.type = 'button';
+    reload.className = 'primary';
+    reload.textContent = 'Reload';
+    reload.addEventListener('click', () => window.location.reload());
+    dialog.append(title, text, detail, reload);
+    // Escape would close it and leave the dead page in front.
+    dialog.addEventListener('cancel', (event) => event.preventDefault());
+    document.body.append(dialog);
+    try {
+      dialog.showModal();
+    } catch {
+      // Another modal dialog is in the way, or <dialog> is not supported: show it anyway.
+      dialog.setAttribute('open', '');
+      dialog.setAttribute('aria-modal', 'true');
+    }
+    reload.focus();
+  };
+
+  window.addEventListener('error', (event) => {
+    if (fromTheApp(event.error, event.filename)) show(event.error ?? event.message);
+  });
+  window.addEventListener('unhandledrejection', (event) => {
+    if (fromTheApp(event.reason, '')) show(event.reason);
+  });
+})();
+
 // The first use of localStorage waits for the origin's storage to be read from disk (about
 // 100 ms in a new profile, more with a long history), and the app's first step reads it.
 try {

@@ -234,7 +234,8 @@ impl Conversation {
 
 /// A title made from the first line of a message, shortened to [`TITLE_CHARS`].
 pub fn title_from(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or("").trim();
+    // A lone '\r' ends a line too (text pasted from old Mac files): `str::lines` keeps it.
+    let line = text.trim().split(['\n', '\r']).next().unwrap_or("").trim();
     let mut title: String = line.chars().take(TITLE_CHARS).collect();
     if line.chars().count() > TITLE_CHARS {
         title = title.trim_end().to_string();
@@ -262,6 +263,13 @@ mod tests {
         c.push_user(Message::user(MessageId("u2".into()), "Other", 2.0));
         assert_eq!(c.title, "Hello there");
         assert_eq!(c.updated_at, 2.0);
+    }
+
+    #[test]
+    fn a_title_ends_at_any_line_break() {
+        assert_eq!(title_from("Old Mac text\rsecond line"), "Old Mac text");
+        assert_eq!(title_from("Windows text\r\nsecond line"), "Windows text");
+        assert_eq!(title_from("\r\n  Unix text \nsecond line"), "Unix text");
     }
 
     #[test]

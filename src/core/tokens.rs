@@ -5,6 +5,7 @@
 //! in a worker; everything here is arithmetic on the counts it returns.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -107,23 +108,104 @@ pub fn content_hash(text: &str) -> u64 {
 }
 
 /// Exact content counts already known, keyed by content hash and encoding.
-#[derive(Clone, Debug, Default)]
+///
+/// Bounded: past [`TokenCache::CAPACITY`] counts, the least recently used are dropped
+/// (a quarter at a time, so the cost of finding them is spread over many inserts). A
+/// count is used when it is read, so the texts of the open conversation, read for every
+/// plan, stay. Reads take `&self` (the cache is read from inside reactive closures), so
+/// the time of last use is kept in an atomic.
+#[derive(Debug)]
 pub struct TokenCache {
-    counts: HashMap<(u64, usize, Encoding), u32>,
+    counts: HashMap<(u64, usize, Encoding), Cached>,
+    /// Counts every read and insert: the time of a use, in uses.
+    clock: AtomicU64,
+    capacity: usize,
+}
+
+#[derive(Debug)]
+struct Cached {
+    count: u32,
+    used: AtomicU64,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self::with_capacity(Self::CAPACITY)
+    }
+}
+
+impl Clone for TokenCache {
+    fn clone(&self) -> Self {
+        TokenCache {
+            counts: self
+                .counts
+                .iter()
+                .map(|(key, cached)| {
+                    let used = AtomicU64::new(cached.used.load(Ordering::Relaxed));
+                    let count = cached.count;
+                    (*key, Cached { count, used })
+                })
+                .collect(),
+            clock: AtomicU64::new(self.clock.load(Ordering::Relaxed)),
+            capacity: self.capacity,
+        }
+    }
 }
 
 impl TokenCache {
-    /// The cached count of `text`, if it was counted before.
-    pub fn get(&self, text: &str, encoding: Encoding) -> Option<u32> {
-        self.counts
-            .get(&(content_hash(text), text.len(), encoding))
-            .copied()
+    /// How many counts the cache keeps: far more than the messages of a long
+    /// conversation, and about a megabyte of memory.
+    pub const CAPACITY: usize = 20_000;
+
+    /// A cache that keeps at most `capacity` counts (at least one).
+    pub fn with_capacity(capacity: usize) -> Self {
+        TokenCache {
+            counts: HashMap::new(),
+            clock: AtomicU64::new(0),
+            capacity: capacity.max(1),
+        }
     }
 
-    /// Remembers the exact count of `text`.
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The cached count of `text`, if it was counted before.
+    pub fn get(&self, text: &str, encoding: Encoding) -> Option<u32> {
+        let cached = self
+            .counts
+            .get(&(content_hash(text), text.len(), encoding))?;
+        cached.used.store(self.tick(), Ordering::Relaxed);
+        Some(cached.count)
+    }
+
+    /// Remembers the exact count of `text`, dropping the least recently used counts when
+    /// the cache is full.
     pub fn insert(&mut self, text: &str, encoding: Encoding, count: u32) {
+        let used = AtomicU64::new(self.tick());
+        self.counts.insert(
+            (content_hash(text), text.len(), encoding),
+            Cached { count, used },
+        );
+        if self.counts.len() > self.capacity {
+            self.keep_most_recent(self.capacity - self.capacity / 4);
+        }
+    }
+
+    /// Drops all but the `keep` most recently used counts.
+    fn keep_most_recent(&mut self, keep: usize) {
+        let mut uses: Vec<u64> = self
+            .counts
+            .values()
+            .map(|c| c.used.load(Ordering::Relaxed))
+            .collect();
+        let Some(drop) = uses.len().checked_sub(keep).filter(|&n| n > 0) else {
+            return;
+        };
+        // Every use has its own time, so exactly `keep` are at or after the cut.
+        let (_, &mut cut, _) = uses.select_nth_unstable(drop);
         self.counts
-            .insert((content_hash(text), text.len(), encoding), count);
+            .retain(|_, c| c.used.load(Ordering::Relaxed) >= cut);
     }
 
     /// The texts among `texts` whose count is not known yet (each once).
@@ -184,6 +266,52 @@ mod tests {
             cache.count_or_estimate("abcdefgh", Encoding::O200kBase),
             (2, false)
         );
+    }
+
+    #[test]
+    fn the_cache_is_bounded_and_keeps_what_was_used_recently() {
+        let mut cache = TokenCache::default();
+        cache.insert("kept", Encoding::O200kBase, 7);
+        for i in 0..60_000 {
+            cache.insert(&format!("text {i}"), Encoding::O200kBase, i);
+            if i % 1_000 == 0 {
+                assert_eq!(
+                    cache.count_or_estimate("kept", Encoding::O200kBase),
+                    (7, true)
+                );
+            }
+        }
+        assert!(
+            cache.len() <= TokenCache::CAPACITY,
+            "{} entries",
+            cache.len()
+        );
+        assert_eq!(cache.get("kept", Encoding::O200kBase), Some(7));
+        assert_eq!(cache.get("text 0", Encoding::O200kBase), None);
+        assert_eq!(cache.get("text 59999", Encoding::O200kBase), Some(59_999));
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_least_recently_used_counts() {
+        let mut cache = TokenCache::with_capacity(8);
+        let texts: Vec<String> = (0..8).map(|i| format!("t{i}")).collect();
+        for (i, t) in texts.iter().enumerate() {
+            cache.insert(t, Encoding::O200kBase, i as u32);
+        }
+        assert_eq!(cache.len(), 8);
+        // Read the oldest two: they are now the most recently used.
+        assert_eq!(cache.get("t0", Encoding::O200kBase), Some(0));
+        assert_eq!(cache.missing(["t1", "new"], Encoding::O200kBase), ["new"]);
+        cache.insert("new", Encoding::O200kBase, 99);
+        assert_eq!(cache.len(), 6, "a quarter fewer than the capacity");
+        let kept: Vec<&str> = ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "new"]
+            .into_iter()
+            .filter(|t| cache.get(t, Encoding::O200kBase).is_some())
+            .collect();
+        assert_eq!(kept, ["t0", "t1", "t5", "t6", "t7", "new"]);
+        let copy = cache.clone();
+        assert_eq!(copy.len(), 6);
+        assert_eq!(copy.get("new", Encoding::O200kBase), Some(99));
     }
 
     #[test]

@@ -262,22 +262,29 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 }
 
 /// Parses an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds
-/// since the Unix epoch.
+/// since the Unix epoch. Fields outside their ranges (a four-digit year, a 24-hour
+/// clock) make it invalid: the arithmetic below never overflows on what a server sends.
 fn parse_http_date(value: &str) -> Option<f64> {
     let parts: Vec<&str> = value.split_whitespace().collect();
     let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
         return None;
     };
-    let day: i64 = day.parse().ok()?;
+    let field = |text: &str, range: std::ops::RangeInclusive<i64>| {
+        text.parse::<i64>().ok().filter(|n| range.contains(n))
+    };
+    let day = field(day, 1..=31)?;
     let month = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]
     .iter()
     .position(|m| m == month)? as i64
         + 1;
-    let year: i64 = year.parse().ok()?;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let year = field(year, 0..=9999)?;
+    let mut hms = time.split(':');
+    let h = field(hms.next()?, 0..=23)?;
+    let m = field(hms.next()?, 0..=59)?;
+    // 60: a leap second.
+    let s = field(hms.next()?, 0..=60)?;
     // Days from civil date (Howard Hinnant's algorithm).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -368,6 +375,25 @@ mod tests {
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000.0),
             Some(0.0)
+        );
+    }
+
+    #[test]
+    fn retry_after_dates_out_of_range_are_ignored_without_overflowing() {
+        for value in [
+            "Sun, 06 Nov 99999999999999 08:49:37 GMT",
+            "Sun, 06 Nov -99999999999999 08:49:37 GMT",
+            "Sun, 06 Nov 1994 99999999999999:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:9223372036854775807 GMT",
+            "Sun, 9223372036854775807 Nov 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(value, 0.0), None, "{value}");
+        }
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:60 GMT", 253_402_300_799_000.0),
+            Some(1.0)
         );
     }
 

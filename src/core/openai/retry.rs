@@ -14,6 +14,10 @@ pub struct RetryPolicy {
     pub cap_ms: f64,
     /// Retries after the first attempt.
     pub max_retries: u32,
+    /// The longest `Retry-After` waited for automatically. A server that asks for more
+    /// (an exhausted daily limit, maintenance) will not take the request in a time the
+    /// user watches a countdown for: the message fails then, kept with its Retry action.
+    pub longest_wait_ms: f64,
 }
 
 impl Default for RetryPolicy {
@@ -22,6 +26,7 @@ impl Default for RetryPolicy {
             base_ms: 1_000.0,
             cap_ms: 30_000.0,
             max_retries: 4,
+            longest_wait_ms: 10.0 * 60.0 * 1000.0,
         }
     }
 }
@@ -29,14 +34,20 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// How long to wait before retry number `retry` (0 for the first retry) after
     /// `error`, or `None` when the error is not worth retrying or the retries are used
-    /// up. `random` is uniform in `[0, 1)`. A `Retry-After` from the server is waited
-    /// for in full (up to the cap): the server knows best when it will take requests.
+    /// up. `random` is uniform in `[0, 1)`.
+    ///
+    /// A `Retry-After` from the server is waited for in full, past `cap_ms`: the server
+    /// knows when it will take requests again, and a retry sent earlier is refused and
+    /// uses up an attempt. Beyond `longest_wait_ms` there is no automatic retry (`None`):
+    /// the message fails, still retryable by the user, rather than leaving a countdown
+    /// of many minutes running.
     pub fn delay_ms(&self, error: &ApiError, retry: u32, random: f64) -> Option<f64> {
         if !error.retryable() || retry >= self.max_retries {
             return None;
         }
         if let Some(seconds) = error.retry_after {
-            return Some((seconds * 1000.0).min(self.cap_ms));
+            let wait = seconds * 1000.0;
+            return (wait <= self.longest_wait_ms).then_some(wait.max(0.0));
         }
         let ceiling = (self.base_ms * 2f64.powi(retry as i32)).min(self.cap_ms);
         Some(random.clamp(0.0, 1.0) * ceiling)
@@ -77,7 +88,24 @@ mod tests {
     fn retry_after_is_honoured() {
         let p = RetryPolicy::default();
         assert_eq!(p.delay_ms(&error(429, Some("2")), 0, 0.0), Some(2_000.0));
-        assert_eq!(p.delay_ms(&error(429, Some("120")), 0, 0.0), Some(30_000.0));
+        assert_eq!(
+            p.delay_ms(&error(429, Some("120")), 0, 0.0),
+            Some(120_000.0),
+            "waited for in full, past the backoff's cap"
+        );
+        assert_eq!(
+            p.delay_ms(&error(503, Some("600")), 3, 0.9),
+            Some(600_000.0)
+        );
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_longest_wait_is_not_retried_automatically() {
+        let p = RetryPolicy::default();
+        let later = error(429, Some("601"));
+        assert!(later.retryable(), "the user can still retry by hand");
+        assert_eq!(p.delay_ms(&later, 0, 0.5), None);
+        assert_eq!(p.delay_ms(&error(429, Some("1e300")), 0, 0.5), None);
     }
 
     #[test]

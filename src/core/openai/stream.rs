@@ -2,9 +2,9 @@
 
 use serde::Deserialize;
 
-use super::error::{ApiError, ErrorEnvelope};
+use super::error::{ApiError, ErrorEnvelope, ErrorKind};
 use crate::core::message::Usage;
-use crate::core::sse::SseDecoder;
+use crate::core::sse::{LineTooLong, SseDecoder};
 
 /// What a part of a streamed reply means for the transcript.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,25 +65,46 @@ impl ReplyDecoder {
     /// Feeds the next bytes of the body.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<StreamEvent> {
         let events = self.sse.feed(bytes);
-        self.decode(events.into_iter().map(|e| e.data))
+        self.decode(events.into_iter().map(|e| e.map(|e| e.data)))
     }
 
     /// Ends the body.
     pub fn finish(&mut self) -> Vec<StreamEvent> {
         let events = self.sse.finish();
-        self.decode(events.into_iter().map(|e| e.data))
+        self.decode(events.into_iter().map(|e| Ok(e.data)))
     }
 
-    fn decode(&mut self, data: impl Iterator<Item = String>) -> Vec<StreamEvent> {
+    fn decode(
+        &mut self,
+        data: impl Iterator<Item = Result<String, LineTooLong>>,
+    ) -> Vec<StreamEvent> {
         let mut out = Vec::new();
         for data in data {
             if self.done {
                 break;
             }
-            decode_data(&data, &mut out);
+            match data {
+                Ok(data) => decode_data(&data, &mut out),
+                Err(too_long) => out.push(StreamEvent::Error(line_too_long(too_long))),
+            }
             self.done = matches!(out.last(), Some(StreamEvent::Done | StreamEvent::Error(_)));
         }
         out
+    }
+}
+
+/// The error that ends a reply whose server sent a line longer than the limit: more likely
+/// a broken proxy or server than a real reply, so it is a server error (worth a retry).
+fn line_too_long(too_long: LineTooLong) -> ApiError {
+    ApiError {
+        kind: ErrorKind::Server,
+        message: format!(
+            "The server sent a line longer than {} MiB without a line break; the reply was cut there.",
+            too_long.limit / (1024 * 1024)
+        ),
+        status: None,
+        code: None,
+        retry_after: None,
     }
 }
 
@@ -125,7 +146,6 @@ fn decode_data(data: &str, out: &mut Vec<StreamEvent>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::openai::error::ErrorKind;
 
     fn decode_all(body: &str) -> Vec<StreamEvent> {
         let mut d = ReplyDecoder::new();
@@ -178,6 +198,34 @@ mod tests {
         let events = decode_all(body);
         assert!(matches!(events[0], StreamEvent::Malformed(_)));
         assert_eq!(events[1], StreamEvent::Text("ok".into()));
+    }
+
+    #[test]
+    fn a_line_that_never_ends_fails_the_reply_and_keeps_its_text() {
+        let mut d = ReplyDecoder::new();
+        let mut events =
+            d.feed(b"data: {\"choices\":[{\"delta\":{\"content\":\"Partial\"}}]}\n\ndata: ");
+        let megabyte = vec![b'x'; 1024 * 1024];
+        for _ in 0..9 {
+            events.extend(d.feed(&megabyte));
+        }
+        assert_eq!(events.len(), 2, "{:?}", &events[..events.len().min(3)]);
+        assert_eq!(events[0], StreamEvent::Text("Partial".into()));
+        match &events[1] {
+            StreamEvent::Error(e) => {
+                assert!(
+                    e.message
+                        .contains("a line longer than 8 MiB without a line break"),
+                    "{}",
+                    e.message
+                );
+                assert!(e.retryable());
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+        assert!(d.is_done());
+        assert!(d.feed(b"more\n\n").is_empty());
+        assert!(d.finish().is_empty());
     }
 
     #[test]
