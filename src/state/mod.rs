@@ -348,7 +348,9 @@ impl ChatState {
                 .filter_map(|k| storage::get(&k).map(|v| (k, serde_json::Value::String(v))))
                 .collect();
         let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
-        if let Err(e) = storage::download("mnemo-set-aside.json", "application/json", &text) {
+        if let Err(e) =
+            crate::platform::download::download("mnemo-set-aside.json", "application/json", &text)
+        {
             self.notify(format!("The export failed: {e}."));
         }
     }
@@ -368,7 +370,9 @@ impl ChatState {
                 })
                 .collect();
         let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
-        if let Err(e) = storage::download("mnemo-export.json", "application/json", &text) {
+        if let Err(e) =
+            crate::platform::download::download("mnemo-export.json", "application/json", &text)
+        {
             self.notify(format!("The export failed: {e}."));
         }
     }

@@ -60,7 +60,7 @@ impl ChatState {
                 ExportFormat::Text => (format!("{stem}.txt"), "text/plain", export_text(c)),
             }
         });
-        if let Err(e) = storage::download(&name, mime, &text) {
+        if let Err(e) = crate::platform::download::download(&name, mime, &text) {
             self.notify(format!("The export failed: {e}."));
         }
     }
@@ -76,7 +76,7 @@ impl ChatState {
             .filter_map(|id| storage::get(&persist::conversation_key(id)))
             .filter_map(|text| persist::decode(&text).ok())
             .collect();
-        if let Err(e) = storage::download(
+        if let Err(e) = crate::platform::download::download(
             "mnemo-conversations.json",
             "application/json",
             &export_json(&conversations),
