@@ -79,11 +79,14 @@ impl ChatState {
                 set_aside.len()
             ));
         }
-        // What is only in this tab (a conversation storage had no room for) goes too.
+        // The open conversation as this tab has it: it may hold messages that storage had
+        // no room for.
         let mut conversations = conversations;
         self.conversation.with_untracked(|open| {
-            if persist::worth_storing(open) && !conversations.iter().any(|c| c.id == open.id) {
-                conversations.insert(0, open.clone());
+            match conversations.iter_mut().find(|c| c.id == open.id) {
+                Some(stored) => *stored = open.clone(),
+                None if persist::worth_storing(open) => conversations.insert(0, open.clone()),
+                None => {}
             }
         });
         let text = export_file(&conversations, &set_aside);
