@@ -2,7 +2,8 @@
 // export (the storage-full backup, the set-aside values) is a file Import takes back; a
 // conversation deleted in one tab stays deleted; an import that does not fit stores
 // nothing; conversations missing from the list are found again; deleting the only
-// conversation, renaming an empty one and undoing a message's deletion all hold.
+// conversation, renaming an empty one and undoing a message's deletion all hold; a second
+// deletion gets its full Undo period, and Copy says when the clipboard refused.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServers } from '../fixtures/servers.mjs';
@@ -263,6 +264,48 @@ describe('deleting', { timeout: 120_000 }, () => {
     );
     await chat.reload();
     assert.deepEqual(await chat.messages(), before, 'and after a reload');
+    browser.assertNoErrors();
+  });
+});
+
+describe('undo and copy', { timeout: 120_000 }, () => {
+  it('a second deletion of the same conversation gets its own full Undo period', async (t) => {
+    servers.mock.reset();
+    const { chat, browser } = await freshChat(t);
+    await chat.configureForMock();
+    await chat.sendAndWait('Deleted twice.');
+    await chat.newChat();
+    await chat.sendAndWait('Stays.');
+    await chat.deleteConversation('Deleted twice.');
+    await chat.undoToast.waitFor({ timeout: 5_000 });
+    await chat.button(NAV.undo).click();
+    await chat.waitUntil(async () => (await chat.conversationTitles()).includes('Deleted twice.'), { timeout: 5_000, message: 'restored' });
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await chat.deleteConversation('Deleted twice.');
+    await chat.undoToast.waitFor({ timeout: 5_000 });
+    // Past the first deletion's 15 s, well within the second's.
+    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    assert.ok(await chat.undoToast.isVisible(), 'Undo is still offered for the second deletion');
+    browser.assertNoErrors();
+  });
+
+  it('Copy says so when the clipboard refuses the text', async (t) => {
+    servers.mock.reset();
+    const { chat, browser } = await freshChat(t);
+    await chat.configureForMock();
+    await chat.sendAndWait('Copy me, if you can.');
+    await browser.page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    });
+    const item = chat.userItem('Copy me, if you can.');
+    await chat.messageAction(item, NAV.actions.copy).click();
+    await chat.waitUntil(async () => (await item.locator('.message-actions').innerText()).includes('Copy failed'), {
+      timeout: 5_000,
+      message: 'the failure shown',
+    });
+    const label = await item.locator('.message-actions button').first().innerText();
+    assert.equal(label, 'Copy failed — select the text to copy it');
+    assert.ok(!(await item.locator('.message-actions').innerText()).includes('Copied'), '"Copied" is not shown');
     browser.assertNoErrors();
   });
 });
