@@ -75,9 +75,14 @@ pub fn on_unreadable(key: &str) -> Unreadable {
 /// the list, say. A conversation the list records as deleted is included too: the
 /// caller decides, from its time, whether it is an orphan or a leftover.
 pub fn orphans(index: &Index, keys: &[String]) -> Vec<ConversationId> {
+    let listed: std::collections::HashSet<&str> = index
+        .conversations
+        .iter()
+        .map(|e| e.id.0.as_str())
+        .collect();
     keys.iter()
         .filter_map(|k| k.strip_prefix(CONVERSATION_PREFIX))
-        .filter(|id| !id.is_empty() && !index.conversations.iter().any(|e| e.id.0 == *id))
+        .filter(|id| !id.is_empty() && !listed.contains(id))
         .map(|id| ConversationId(id.to_string()))
         .collect()
 }
