@@ -16,7 +16,8 @@ self.onmessage = async (event) => {
       self.postMessage({ other: true });
       return;
     }
-    const header = JSON.stringify({ format: value.format, v: value.v });
+    // Set-aside values stay in the header: import counts them and leaves them in the file.
+    const header = JSON.stringify({ format: value.format, v: value.v, set_aside: value.set_aside });
     self.postMessage({ header, entries: value.conversations.map((c) => JSON.stringify(c)) });
   } catch {
     self.postMessage({ other: true });

@@ -1,9 +1,12 @@
 //! A conversation: its messages and the edits the send loop makes to them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::message::{Message, MessageId, MessageStatus, Role, Usage};
 use super::openai::error::ApiError;
+use super::persist::TOMBSTONE_MS;
 use super::settings::Overrides;
 
 /// Identifier of a conversation; also part of its storage key.
@@ -42,6 +45,11 @@ pub struct Conversation {
     /// them, never brings them back when the two are merged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<MessageId>,
+    /// When each of `removed` was removed (the conversation's `updated_at` then), so that
+    /// they are forgotten after [`TOMBSTONE_MS`]. Kept beside the plain list, which older
+    /// builds read; an id without a time (stored by them) is given one when next pruned.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub removed_at: BTreeMap<MessageId, f64>,
 }
 
 /// A rolling summary of the start of a conversation, sent in place of the messages it
@@ -69,6 +77,7 @@ impl Conversation {
             summary_usage: Usage::default(),
             overrides: Overrides::default(),
             removed: Vec::new(),
+            removed_at: BTreeMap::new(),
         }
     }
 
@@ -116,18 +125,39 @@ impl Conversation {
     }
 
     /// Removes the messages for which `remove(index, message)` is true, and remembers
-    /// their ids for merging.
+    /// their ids for merging, stamped with `updated_at` (set it to the time of the change
+    /// first). Removals older than [`TOMBSTONE_MS`] are forgotten.
     pub fn remove_messages(&mut self, mut remove: impl FnMut(usize, &Message) -> bool) {
         let mut index = 0;
-        let removed = &mut self.removed;
+        let mut gone_ids = Vec::new();
         self.messages.retain(|m| {
             let gone = remove(index, m);
             index += 1;
-            if gone && !removed.contains(&m.id) {
-                removed.push(m.id.clone());
+            if gone {
+                gone_ids.push(m.id.clone());
             }
             !gone
         });
+        let now = self.updated_at;
+        for id in gone_ids {
+            if !self.removed.contains(&id) {
+                self.removed.push(id.clone());
+            }
+            self.removed_at.insert(id, now);
+        }
+        self.prune_removed();
+    }
+
+    /// Forgets removals older than [`TOMBSTONE_MS`] before `updated_at`; a removal with no
+    /// time (stored by an older build) is dated `updated_at`.
+    fn prune_removed(&mut self) {
+        let now = self.updated_at;
+        for id in &self.removed {
+            self.removed_at.entry(id.clone()).or_insert(now);
+        }
+        let removed_at = &mut self.removed_at;
+        removed_at.retain(|_, at| *at >= now - TOMBSTONE_MS);
+        self.removed.retain(|id| removed_at.contains_key(id));
     }
 
     /// Ends a reply with `status`. A reply that ends with no text at all is removed
@@ -196,6 +226,10 @@ impl Conversation {
                 self.removed.push(id.clone());
             }
         }
+        for (id, at) in &theirs.removed_at {
+            let ours = self.removed_at.entry(id.clone()).or_insert(*at);
+            *ours = ours.max(*at);
+        }
         let removed = std::mem::take(&mut self.removed);
         self.messages.retain(|m| !removed.contains(&m.id));
         for their in &theirs.messages {
@@ -229,6 +263,7 @@ impl Conversation {
             self.overrides = theirs.overrides.clone();
         }
         self.updated_at = self.updated_at.max(theirs.updated_at);
+        self.prune_removed();
     }
 }
 
@@ -389,5 +424,63 @@ mod tests {
         c.settle_interrupted();
         assert_eq!(c.messages.len(), 2);
         assert_eq!(c.messages[1].status, MessageStatus::Stopped);
+    }
+
+    #[test]
+    fn removals_are_dated_and_forgotten_after_a_while() {
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "one", 1.0));
+        c.push_user(Message::user(MessageId("u2".into()), "two", 2.0));
+        c.push_user(Message::user(MessageId("u3".into()), "three", 3.0));
+        c.updated_at = 10.0;
+        c.remove_messages(|_, m| m.id.0 == "u1");
+        assert_eq!(c.removed_at.get(&MessageId("u1".into())), Some(&10.0));
+        c.updated_at = 10.0 + TOMBSTONE_MS;
+        c.remove_messages(|_, m| m.id.0 == "u2");
+        assert_eq!(c.removed.len(), 2);
+        c.updated_at = 11.0 + TOMBSTONE_MS;
+        c.remove_messages(|_, m| m.id.0 == "u3");
+        assert_eq!(
+            c.removed,
+            vec![MessageId("u2".into()), MessageId("u3".into())]
+        );
+        assert_eq!(c.removed_at.len(), 2);
+    }
+
+    #[test]
+    fn a_plain_list_of_removed_ids_from_an_older_build_still_decodes() {
+        let old = r#"{"v":1,"data":{"id":"c1","title":"t","created_at":0,"updated_at":50,
+            "messages":[],"removed":["a1","a2"]}}"#;
+        let mut c: Conversation = crate::core::persist::decode(old).unwrap();
+        assert_eq!(
+            c.removed,
+            vec![MessageId("a1".into()), MessageId("a2".into())]
+        );
+        // Dated when next pruned, then forgotten in their turn.
+        c.remove_messages(|_, _| false);
+        assert_eq!(c.removed_at.get(&MessageId("a1".into())), Some(&50.0));
+        c.updated_at = 51.0 + TOMBSTONE_MS;
+        c.remove_messages(|_, _| false);
+        assert!(c.removed.is_empty());
+        // What is written keeps the plain list that older builds read.
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "one", 1.0));
+        c.remove_messages(|_, _| true);
+        let text = crate::core::persist::encode(&c);
+        assert!(text.contains(r#""removed":["u1"]"#), "{text}");
+    }
+
+    #[test]
+    fn merging_keeps_the_later_removal_time() {
+        let mut ours = conv();
+        ours.push_user(Message::user(MessageId("u1".into()), "one", 1.0));
+        let mut theirs = ours.clone();
+        ours.updated_at = 5.0;
+        ours.remove_messages(|_, _| true);
+        theirs.updated_at = 7.0;
+        theirs.remove_messages(|_, _| true);
+        ours.merge_from(&theirs, None);
+        assert_eq!(ours.removed_at.get(&MessageId("u1".into())), Some(&7.0));
+        assert_eq!(ours.removed, vec![MessageId("u1".into())]);
     }
 }

@@ -27,9 +27,86 @@ pub fn conversation_key(id: &ConversationId) -> String {
     format!("mnemo.conv.{id}")
 }
 
+/// Every conversation's key starts with this.
+pub const CONVERSATION_PREFIX: &str = "mnemo.conv.";
+/// Every set-aside (quarantined) value's key starts with this.
+pub const QUARANTINE_PREFIX: &str = "mnemo.quarantine.";
+
+/// How long deletions are remembered for merging with other tabs: a tab that was left
+/// open longer than this may bring a deleted message or conversation back.
+pub const TOMBSTONE_MS: f64 = 30.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+
 /// Where an undecodable value under `key` is copied before anything else happens.
 pub fn quarantine_key(key: &str, now_ms: f64) -> String {
-    format!("mnemo.quarantine.{}.{key}", now_ms as u64)
+    format!("{QUARANTINE_PREFIX}{}.{key}", now_ms as u64)
+}
+
+/// Whether the value under `key` may be copied anywhere: set aside, or written into an
+/// export. The API key never may, nor a copy of it that an older Mnemo set aside
+/// (`mnemo.quarantine.<time>.mnemo.key`).
+pub fn may_copy(key: &str) -> bool {
+    let original = key
+        .strip_prefix(QUARANTINE_PREFIX)
+        .and_then(|rest| rest.split_once('.'))
+        .map_or(key, |(_, original)| original);
+    original != API_KEY_KEY
+}
+
+/// What to do with a stored value that cannot be decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Copy it to a quarantine key and report it: it can be exported.
+    SetAside,
+    /// Remove it and ask the user for it again (the API key: never copied).
+    Discard,
+}
+
+/// What to do with the undecodable value under `key`.
+pub fn on_unreadable(key: &str) -> Unreadable {
+    if may_copy(key) {
+        Unreadable::SetAside
+    } else {
+        Unreadable::Discard
+    }
+}
+
+/// Stored conversations that the list does not name (`keys` are storage keys; other
+/// keys are ignored), in the order given: a write that stored a conversation but not
+/// the list, say. A conversation the list records as deleted is included too: the
+/// caller decides, from its time, whether it is an orphan or a leftover.
+pub fn orphans(index: &Index, keys: &[String]) -> Vec<ConversationId> {
+    let listed: std::collections::HashSet<&str> = index
+        .conversations
+        .iter()
+        .map(|e| e.id.0.as_str())
+        .collect();
+    keys.iter()
+        .filter_map(|k| k.strip_prefix(CONVERSATION_PREFIX))
+        .filter(|id| !id.is_empty() && !listed.contains(id))
+        .map(|id| ConversationId(id.to_string()))
+        .collect()
+}
+
+/// Whether a conversation holds anything worth a line in the list: messages, a title
+/// the user gave it, or settings of its own.
+pub fn worth_storing(c: &Conversation) -> bool {
+    !c.messages.is_empty() || !c.title.is_empty() || !c.overrides.is_empty()
+}
+
+/// A short fingerprint of a stored text (64-bit FNV-1a and the length), enough to tell
+/// whether the value under a key is still the one this tab wrote without keeping it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint(u64, usize);
+
+/// The [`Fingerprint`] of `text`.
+pub fn fingerprint(text: &str) -> Fingerprint {
+    // FNV-1a, 64 bits: http://www.isthe.com/chongo/tech/comp/fnv/
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = text
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    Fingerprint(hash, text.len())
 }
 
 /// One line of the conversation list.
@@ -40,18 +117,35 @@ pub struct IndexEntry {
     pub updated_at: f64,
 }
 
-/// The conversation list, newest first, and the open conversation.
+/// A deleted conversation, remembered so that another tab's copy does not bring it back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deletion {
+    pub id: ConversationId,
+    pub deleted_at: f64,
+    /// The deletion was undone: it no longer counts (a later deletion does again).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undone: bool,
+}
+
+/// The conversation list, newest first, the open conversation, and the deletions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Index {
     pub conversations: Vec<IndexEntry>,
     pub current: Option<ConversationId>,
+    /// Conversations deleted in the last [`TOMBSTONE_MS`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<Deletion>,
 }
 
 impl Index {
     /// Takes in the entries another tab stored: every conversation either side lists is
-    /// kept, the newer line of the two wins, and this tab's open conversation stays.
+    /// kept unless either side deleted it (a conversation changed after its deletion
+    /// stays), the newer line of the two wins, and this tab's open conversation stays.
     pub fn merge_from(&mut self, theirs: &Index) {
+        for deletion in &theirs.deleted {
+            self.add_deletion(deletion.clone());
+        }
         for entry in &theirs.conversations {
             match self.conversations.iter_mut().find(|e| e.id == entry.id) {
                 Some(ours) if ours.updated_at >= entry.updated_at => {}
@@ -59,8 +153,64 @@ impl Index {
                 None => self.conversations.push(entry.clone()),
             }
         }
+        self.drop_deleted();
         self.conversations
             .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    }
+
+    /// Whether the conversation `id`, last changed at `updated_at`, was deleted after
+    /// that change (so it must not be listed or stored again).
+    pub fn is_deleted(&self, id: &ConversationId, updated_at: f64) -> bool {
+        self.deleted
+            .iter()
+            .any(|d| &d.id == id && !d.undone && d.deleted_at >= updated_at)
+    }
+
+    /// Removes `id` from the list and records its deletion; deletions older than
+    /// [`TOMBSTONE_MS`] are forgotten.
+    pub fn delete(&mut self, id: &ConversationId, now: f64) {
+        self.conversations.retain(|e| &e.id != id);
+        self.add_deletion(Deletion {
+            id: id.clone(),
+            deleted_at: now,
+            undone: false,
+        });
+        self.deleted.retain(|d| d.deleted_at >= now - TOMBSTONE_MS);
+    }
+
+    /// Lists `entry` again: its deletion is undone, here and, once merged, in other tabs.
+    pub fn restore(&mut self, entry: IndexEntry) {
+        for d in self.deleted.iter_mut().filter(|d| d.id == entry.id) {
+            d.undone = true;
+        }
+        self.conversations.retain(|e| e.id != entry.id);
+        self.conversations.push(entry);
+        self.conversations
+            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    }
+
+    /// Records a deletion; of two deletions of the same conversation the later counts,
+    /// and of two records of the same deletion, the one that says it was undone.
+    fn add_deletion(&mut self, deletion: Deletion) {
+        match self.deleted.iter_mut().find(|d| d.id == deletion.id) {
+            Some(ours) if deletion.deleted_at > ours.deleted_at => *ours = deletion,
+            Some(ours) if deletion.deleted_at == ours.deleted_at => {
+                ours.undone |= deletion.undone;
+            }
+            Some(_) => {}
+            None => self.deleted.push(deletion),
+        }
+    }
+
+    /// Drops the lines of conversations deleted after their last change.
+    fn drop_deleted(&mut self) {
+        let deleted = std::mem::take(&mut self.deleted);
+        self.conversations.retain(|e| {
+            !deleted
+                .iter()
+                .any(|d| d.id == e.id && !d.undone && d.deleted_at >= e.updated_at)
+        });
+        self.deleted = deleted;
     }
 
     /// Records `conversation`'s title and time, keeping the list newest first.
@@ -261,5 +411,188 @@ mod tests {
         let joined = format!("{prefix}{}{suffix}", serde_json::to_string(text).unwrap());
         assert_eq!(joined, encode(&text.to_string()));
         assert_eq!(decode::<String>(&joined).unwrap(), text);
+    }
+
+    fn entry(id: &str, updated_at: f64) -> IndexEntry {
+        IndexEntry {
+            id: ConversationId(id.into()),
+            title: id.to_uppercase(),
+            updated_at,
+        }
+    }
+
+    fn listed(index: &Index) -> Vec<&str> {
+        index
+            .conversations
+            .iter()
+            .map(|e| e.id.0.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_api_key_is_never_copied_and_an_unreadable_one_is_discarded() {
+        assert!(!may_copy(API_KEY_KEY));
+        assert!(!may_copy(&quarantine_key(API_KEY_KEY, 1_700_000_000_000.0)));
+        assert!(!may_copy("mnemo.quarantine.5.mnemo.key"));
+        assert!(may_copy(SETTINGS_KEY));
+        assert!(may_copy(INDEX_KEY));
+        assert!(may_copy("mnemo.conv.abc"));
+        assert!(may_copy(&quarantine_key("mnemo.conv.abc", 5.0)));
+        assert!(may_copy("mnemo.quarantine.5.mnemo.keys"));
+        assert_eq!(on_unreadable(API_KEY_KEY), Unreadable::Discard);
+        assert_eq!(on_unreadable(SETTINGS_KEY), Unreadable::SetAside);
+        assert_eq!(on_unreadable("mnemo.conv.abc"), Unreadable::SetAside);
+    }
+
+    #[test]
+    fn a_conversation_deleted_in_one_tab_is_not_brought_back_by_the_other() {
+        let mut a = Index {
+            conversations: vec![entry("x", 2.0), entry("y", 1.0)],
+            ..Index::default()
+        };
+        let mut b = a.clone();
+        b.current = Some(ConversationId("x".into()));
+        a.delete(&ConversationId("x".into()), 10.0);
+        // Tab B still lists x (it has it open) and writes its list: A keeps it deleted.
+        a.merge_from(&b);
+        assert_eq!(listed(&a), ["y"]);
+        // B takes in A's list: x goes there too, and B learns it was deleted.
+        b.merge_from(&a);
+        assert_eq!(listed(&b), ["y"]);
+        assert!(b.is_deleted(&ConversationId("x".into()), 2.0));
+        assert_eq!(a.deleted, b.deleted);
+    }
+
+    #[test]
+    fn a_conversation_changed_after_its_deletion_comes_back() {
+        let mut a = Index {
+            conversations: vec![entry("x", 2.0)],
+            ..Index::default()
+        };
+        let mut b = a.clone();
+        a.delete(&ConversationId("x".into()), 10.0);
+        b.conversations = vec![entry("x", 11.0)];
+        assert!(!b.is_deleted(&ConversationId("x".into()), 11.0));
+        a.merge_from(&b);
+        assert_eq!(listed(&a), ["x"]);
+        b.merge_from(&a);
+        assert_eq!(listed(&b), ["x"]);
+    }
+
+    #[test]
+    fn deletions_merge_as_a_union_keeping_the_later_time() {
+        let mut a = Index::default();
+        a.delete(&ConversationId("x".into()), 5.0);
+        a.delete(&ConversationId("y".into()), 6.0);
+        let mut b = Index::default();
+        b.delete(&ConversationId("x".into()), 7.0);
+        b.delete(&ConversationId("z".into()), 8.0);
+        let mut ab = a.clone();
+        ab.merge_from(&b);
+        let mut ba = b.clone();
+        ba.merge_from(&a);
+        let times = |i: &Index| {
+            let mut t: Vec<_> = i
+                .deleted
+                .iter()
+                .map(|d| (d.id.0.clone(), d.deleted_at))
+                .collect();
+            t.sort_by(|p, q| p.0.cmp(&q.0));
+            t
+        };
+        let expected = vec![("x".to_string(), 7.0), ("y".into(), 6.0), ("z".into(), 8.0)];
+        assert_eq!(times(&ab), expected);
+        assert_eq!(times(&ba), expected);
+        // Merging again changes nothing.
+        let before = ab.clone();
+        ab.merge_from(&b);
+        assert_eq!(ab, before);
+    }
+
+    #[test]
+    fn old_deletions_are_forgotten_and_an_undone_one_no_longer_counts() {
+        let mut index = Index::default();
+        index.delete(&ConversationId("old".into()), 1_000.0);
+        index.delete(&ConversationId("new".into()), 1_000.0 + TOMBSTONE_MS);
+        assert_eq!(index.deleted.len(), 2);
+        index.delete(&ConversationId("newer".into()), 2_000.0 + TOMBSTONE_MS);
+        let ids: Vec<_> = index.deleted.iter().map(|d| d.id.0.as_str()).collect();
+        assert_eq!(ids, ["new", "newer"]);
+        index.restore(entry("new", 3_000.0 + TOMBSTONE_MS));
+        assert_eq!(listed(&index), ["new"]);
+        assert!(!index.is_deleted(&ConversationId("new".into()), 0.0));
+    }
+
+    #[test]
+    fn an_undone_deletion_reaches_a_tab_that_took_in_the_deletion() {
+        let x = ConversationId("x".into());
+        let mut a = Index {
+            conversations: vec![entry("x", 2.0)],
+            ..Index::default()
+        };
+        let mut b = a.clone();
+        a.delete(&x, 10.0);
+        b.merge_from(&a);
+        assert!(listed(&b).is_empty());
+        a.restore(entry("x", 2.0));
+        // B writes its list, which still holds the deletion: A keeps x.
+        a.merge_from(&b);
+        assert_eq!(listed(&a), ["x"]);
+        b.merge_from(&a);
+        assert_eq!(listed(&b), ["x"]);
+        // Deleting it again counts again.
+        b.delete(&x, 20.0);
+        a.merge_from(&b);
+        assert!(listed(&a).is_empty());
+    }
+
+    #[test]
+    fn an_index_without_deletions_still_decodes_and_writes_none() {
+        let old = r#"{"v":1,"data":{"conversations":[{"id":"a","title":"A","updated_at":1.0}],"current":"a"}}"#;
+        let index: Index = decode(old).unwrap();
+        assert_eq!(listed(&index), ["a"]);
+        assert!(index.deleted.is_empty());
+        assert!(!encode(&index).contains("deleted"));
+    }
+
+    #[test]
+    fn stored_conversations_the_list_does_not_name_are_orphans() {
+        let index = Index {
+            conversations: vec![entry("a", 1.0)],
+            ..Index::default()
+        };
+        let keys: Vec<String> = [
+            "mnemo.conv.a",
+            "mnemo.conv.b",
+            "mnemo.index",
+            "mnemo.quarantine.1.mnemo.conv.c",
+            "mnemo.conv.",
+            "other.conv.d",
+            "mnemo.conv.e",
+        ]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+        let found: Vec<_> = orphans(&index, &keys).into_iter().map(|i| i.0).collect();
+        assert_eq!(found, ["b", "e"]);
+    }
+
+    #[test]
+    fn an_empty_conversation_is_stored_once_it_has_a_title_or_settings() {
+        let mut c = Conversation::new(ConversationId("c".into()), 1.0);
+        assert!(!worth_storing(&c));
+        c.title = "Plans".into();
+        assert!(worth_storing(&c));
+        c.title.clear();
+        c.overrides.model = Some("gpt-4o".into());
+        assert!(worth_storing(&c));
+    }
+
+    #[test]
+    fn fingerprints_tell_texts_apart() {
+        assert_eq!(fingerprint("abc"), fingerprint("abc"));
+        assert_ne!(fingerprint("abc"), fingerprint("abd"));
+        assert_ne!(fingerprint(""), fingerprint("\0"));
+        assert_eq!(fingerprint(""), Fingerprint(0xcbf2_9ce4_8422_2325, 0));
     }
 }

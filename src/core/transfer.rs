@@ -4,11 +4,14 @@
 //!
 //! Importing is all or nothing: it returns the conversations to add, or an error saying
 //! which entry and which field is wrong, and never touches what is already stored.
-//! Conversations carry no API key, so neither does an export.
+//! Every export — one chat, all of them, the backup offered when storage is full, the
+//! values set aside — is the same file, which import takes back. A stored value that
+//! cannot be read goes into the file as it is, under `set_aside`, never left out; the
+//! API key never goes into it.
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::conversation::{title_from, Conversation, ConversationId};
@@ -26,6 +29,54 @@ struct Export<'a> {
     format: &'static str,
     v: u32,
     conversations: &'a [Conversation],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    set_aside: &'a [SetAside],
+}
+
+/// A stored value that could not be read, kept in an export exactly as it was stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// The storage key it was found under.
+    pub key: String,
+    /// The stored text.
+    pub value: String,
+}
+
+/// What a file brought in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    /// The conversations to add.
+    pub conversations: Vec<Conversation>,
+    /// How many set-aside values the file holds; they are not imported (nothing can read
+    /// them) and stay in the file.
+    pub set_aside: usize,
+}
+
+/// Sorts stored values (`(key, text)`, every key Mnemo wrote) into what an export of
+/// everything holds: the conversations that can be read, newest first, and the values
+/// that could not — conversations that fail to decode and the values already set aside
+/// — as they are, each text once. Settings, the list, the draft and the API key are not
+/// conversations and are left out.
+pub fn gather(stored: Vec<(String, String)>) -> (Vec<Conversation>, Vec<SetAside>) {
+    let mut conversations: Vec<Conversation> = Vec::new();
+    let mut set_aside: Vec<SetAside> = Vec::new();
+    for (key, value) in stored {
+        let is_conversation = key.starts_with(persist::CONVERSATION_PREFIX);
+        if is_conversation {
+            if let Ok(c) = persist::decode::<Conversation>(&value) {
+                conversations.push(c);
+                continue;
+            }
+        }
+        let keep = (is_conversation || key.starts_with(persist::QUARANTINE_PREFIX))
+            && persist::may_copy(&key)
+            && !set_aside.iter().any(|s| s.value == value);
+        if keep {
+            set_aside.push(SetAside { key, value });
+        }
+    }
+    conversations.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    (conversations, set_aside)
 }
 
 /// A stored value's envelope around one conversation of an export, so that it is decoded
@@ -38,10 +89,23 @@ struct Envelope<'a> {
 
 /// All of `conversations`, losslessly, as `{"format":"mnemo","v":…,"conversations":[…]}`.
 pub fn export_json(conversations: &[Conversation]) -> String {
+    export_file(conversations, &[])
+}
+
+/// An export file: `conversations` as [`export_json`] writes them, and the values in
+/// `set_aside` under `"set_aside":[{"key":…,"value":…},…]` — except any that holds the
+/// API key, which is never exported.
+pub fn export_file(conversations: &[Conversation], set_aside: &[SetAside]) -> String {
+    let set_aside: Vec<SetAside> = set_aside
+        .iter()
+        .filter(|s| persist::may_copy(&s.key))
+        .cloned()
+        .collect();
     serde_json::to_string_pretty(&Export {
         format: FORMAT,
         v: SCHEMA_VERSION,
         conversations,
+        set_aside: &set_aside,
     })
     .expect("conversations are plain data and always serialise")
 }
@@ -155,15 +219,16 @@ impl std::error::Error for ImportError {}
 /// let mut new_id = || { n += 1; format!("id{n}") };
 /// let text = r#"[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]"#;
 /// let imported = import_json(text, &[], &mut new_id, 1000.0).unwrap();
-/// assert_eq!(imported[0].title, "Hi");
-/// assert_eq!(imported[0].messages.len(), 2);
+/// assert_eq!(imported.conversations[0].title, "Hi");
+/// assert_eq!(imported.conversations[0].messages.len(), 2);
+/// assert_eq!(imported.set_aside, 0);
 /// ```
 pub fn import_json(
     text: &str,
     existing: &[ConversationId],
     new_id: &mut dyn FnMut() -> String,
     now_ms: f64,
-) -> Result<Vec<Conversation>, ImportError> {
+) -> Result<Imported, ImportError> {
     // Some editors start a UTF-8 file with a byte order mark, which is not JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -171,13 +236,31 @@ pub fn import_json(
     }
     let value: Value =
         serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
-    let mut conversations = match value {
-        Value::Array(messages) => vec![from_messages(&messages, new_id, now_ms)?],
-        Value::Object(object) => from_object(&object, new_id, now_ms)?,
+    let (mut conversations, set_aside) = match value {
+        Value::Array(messages) => (vec![from_messages(&messages, new_id, now_ms)?], 0),
+        Value::Object(object) => (
+            from_object(&object, new_id, now_ms)?,
+            set_aside_count(&object)?,
+        ),
         _ => return Err(ImportError::UnknownShape),
     };
     give_fresh_ids(&mut conversations, existing, new_id);
-    Ok(conversations)
+    Ok(Imported {
+        conversations,
+        set_aside,
+    })
+}
+
+/// How many set-aside values an export holds.
+fn set_aside_count(object: &Map<String, Value>) -> Result<usize, ImportError> {
+    match object.get("set_aside") {
+        None => Ok(0),
+        Some(Value::Array(values)) => Ok(values.len()),
+        Some(other) => Err(ImportError::File(format!(
+            "\"set_aside\" must be a list (found {})",
+            describe(other)
+        ))),
+    }
 }
 
 /// Tells apart the shapes a JSON object can have and reads it.
@@ -242,12 +325,14 @@ fn export_version(object: &Map<String, Value>) -> Result<u32, ImportError> {
 }
 
 /// A large export read in pieces, so that no single step holds the page for long: the
-/// export's `format` and `v` as a JSON object (`header`), then each conversation's JSON
-/// by itself ([`ExportPieces::decode`]), then [`ExportPieces::finish`]. The result and
-/// the errors are those of [`import_json`] on the whole file.
+/// export without its conversations as a JSON object (`header`: `format`, `v`, and
+/// `set_aside` if any), then each conversation's JSON by itself
+/// ([`ExportPieces::decode`]), then [`ExportPieces::finish`]. The result and the errors
+/// are those of [`import_json`] on the whole file.
 #[derive(Debug)]
 pub struct ExportPieces {
     v: u32,
+    set_aside: usize,
     conversations: Vec<Conversation>,
 }
 
@@ -261,6 +346,7 @@ impl ExportPieces {
             serde_json::from_str(header).map_err(|e| ImportError::NotJson(e.to_string()))?;
         Ok(ExportPieces {
             v: export_version(&object)?,
+            set_aside: set_aside_count(&object)?,
             conversations: Vec::new(),
         })
     }
@@ -282,9 +368,12 @@ impl ExportPieces {
         mut self,
         existing: &[ConversationId],
         new_id: &mut dyn FnMut() -> String,
-    ) -> Vec<Conversation> {
+    ) -> Imported {
         give_fresh_ids(&mut self.conversations, existing, new_id);
-        self.conversations
+        Imported {
+            conversations: self.conversations,
+            set_aside: self.set_aside,
+        }
     }
 }
 
@@ -468,7 +557,7 @@ mod tests {
     }
 
     fn import(text: &str) -> Result<Vec<Conversation>, ImportError> {
-        import_json(text, &[], &mut counter(), 1_000.0)
+        import_json(text, &[], &mut counter(), 1_000.0).map(|i| i.conversations)
     }
 
     fn error(text: &str) -> String {
@@ -512,7 +601,9 @@ mod tests {
     fn imported_ids_never_overwrite_existing_ones() {
         let text = export_json(&[sample("c1"), sample("c2"), sample("c1")]);
         let existing = [ConversationId("c2".into())];
-        let imported = import_json(&text, &existing, &mut counter(), 0.0).unwrap();
+        let imported = import_json(&text, &existing, &mut counter(), 0.0)
+            .unwrap()
+            .conversations;
         let ids: Vec<_> = imported.iter().map(|c| c.id.0.as_str()).collect();
         assert_eq!(ids, ["c1", "n1", "n2"]);
         // Message ids and everything else are kept.
@@ -593,7 +684,8 @@ mod tests {
             &mut counter(),
             0.0,
         )
-        .unwrap();
+        .unwrap()
+        .conversations;
         assert_eq!(imported[0].id.0, "n3");
     }
 
@@ -811,5 +903,112 @@ mod tests {
             matches!(err, ImportError::Conversation { entry: 2, .. }),
             "{err:?}"
         );
+    }
+
+    /// Stored values as `(key, text)`, as the app reads them back from storage.
+    fn stored(conversations: &[Conversation], extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = conversations
+            .iter()
+            .map(|c| (persist::conversation_key(&c.id), persist::encode(c)))
+            .collect();
+        all.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        all
+    }
+
+    const SECRET: &str = "sk-test-secret-1234";
+
+    fn storage_with_a_bit_of_everything() -> Vec<(String, String)> {
+        let mut older = sample("older");
+        older.updated_at = 1.0;
+        let mut newer = sample("newer");
+        newer.updated_at = 9.0;
+        let key_value = format!("{{\"v\":2,\"data\":\"{SECRET}\"}}");
+        let key_copy = persist::quarantine_key(persist::API_KEY_KEY, 5.0);
+        let mut all = stored(
+            &[older, newer],
+            &[
+                (
+                    "mnemo.conv.broken",
+                    "{\"v\":1,\"data\":{\"id\":\"broken\"}}",
+                ),
+                ("mnemo.conv.future", "{\"v\":7,\"data\":{}}"),
+                ("mnemo.quarantine.5.mnemo.settings", "{\"v\":7,\"data\":{}}"),
+                ("mnemo.quarantine.6.mnemo.conv.x", "not json"),
+                ("mnemo.settings", "{\"v\":1,\"data\":{}}"),
+                ("mnemo.index", "{\"v\":1,\"data\":{}}"),
+                ("mnemo.draft", "{\"v\":1,\"data\":\"hi\"}"),
+            ],
+        );
+        all.push((persist::API_KEY_KEY.into(), key_value.clone()));
+        all.push((key_copy, key_value));
+        all
+    }
+
+    #[test]
+    fn everything_stored_exports_and_imports_back_with_nothing_left_out() {
+        let (conversations, set_aside) = gather(storage_with_a_bit_of_everything());
+        let ids: Vec<_> = conversations.iter().map(|c| c.id.0.as_str()).collect();
+        assert_eq!(ids, ["newer", "older"]);
+        let keys: Vec<_> = set_aside.iter().map(|s| s.key.as_str()).collect();
+        // The future conversation and the set-aside settings have the same text: once.
+        assert_eq!(
+            keys,
+            [
+                "mnemo.conv.broken",
+                "mnemo.conv.future",
+                "mnemo.quarantine.6.mnemo.conv.x"
+            ]
+        );
+        let file = export_file(&conversations, &set_aside);
+        let imported = import_json(&file, &[], &mut counter(), 0.0).unwrap();
+        assert_eq!(imported.conversations, conversations);
+        assert_eq!(imported.set_aside, 3);
+        let value: Value = serde_json::from_str(&file).unwrap();
+        assert_eq!(value["set_aside"][2]["value"], "not json");
+    }
+
+    #[test]
+    fn no_export_contains_the_api_key() {
+        let everything = storage_with_a_bit_of_everything();
+        let (conversations, set_aside) = gather(everything.clone());
+        assert!(!export_file(&conversations, &set_aside).contains(SECRET));
+        // Even when asked to, by a caller that collected set-aside values itself.
+        let all: Vec<SetAside> = everything
+            .into_iter()
+            .map(|(key, value)| SetAside { key, value })
+            .collect();
+        let file = export_file(&[], &all);
+        assert!(!file.contains(SECRET), "{file}");
+        assert!(file.contains("mnemo.settings"));
+    }
+
+    #[test]
+    fn a_set_aside_export_imports_as_nothing_but_says_what_it_holds() {
+        let (_, set_aside) = gather(storage_with_a_bit_of_everything());
+        let file = export_file(&[], &set_aside);
+        let imported = import_json(&file, &[], &mut counter(), 0.0).unwrap();
+        assert!(imported.conversations.is_empty());
+        assert_eq!(imported.set_aside, 3);
+        // The same read in pieces, as a large file is.
+        let mut pieces = ExportPieces::start(&format!(
+            "{{\"format\":\"mnemo\",\"v\":1,\"set_aside\":{}}}",
+            serde_json::to_string(&set_aside).unwrap()
+        ))
+        .unwrap();
+        pieces
+            .decode(&serde_json::to_string(&sample("a")).unwrap())
+            .unwrap();
+        let imported = pieces.finish(&[], &mut counter());
+        assert_eq!(imported.conversations.len(), 1);
+        assert_eq!(imported.set_aside, 3);
+        assert_eq!(
+            error(r#"{"format":"mnemo","v":1,"conversations":[],"set_aside":{}}"#),
+            "\"set_aside\" must be a list (found an object)"
+        );
+    }
+
+    #[test]
+    fn an_export_without_set_aside_values_writes_no_such_field() {
+        assert!(!export_json(&[sample("a")]).contains("set_aside"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod clock;
+pub mod download;
 pub mod http;
 pub mod import_worker;
 pub mod markdown;

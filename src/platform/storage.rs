@@ -136,23 +136,3 @@ async fn resolve(
 pub async fn request_persistence() -> Option<bool> {
     resolve(storage_manager()?.persist()).await?.as_bool()
 }
-
-/// Offers `text` to the user as a file download named `filename`.
-pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
-    let fail = |e: wasm_bindgen::JsValue| js_error_name(&e);
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(filename);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}

@@ -4,17 +4,45 @@ use leptos::prelude::*;
 
 use super::ChatState;
 use crate::core::conversation::{Conversation, ConversationId};
+use crate::core::message::Message;
 use crate::core::persist::{self, IndexEntry};
+use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage;
 
-/// How long a deleted conversation can be restored.
+/// How long a deletion can be undone.
 pub const UNDO_MS: u64 = 15_000;
 
-/// A deleted conversation, kept in memory until the undo period ends.
+/// What was deleted last, kept in memory until the undo period ends.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Deleted {
-    pub conversation: Conversation,
-    pub entry: IndexEntry,
+pub enum Deleted {
+    /// A conversation, with its line in the list.
+    Conversation {
+        conversation: Conversation,
+        entry: IndexEntry,
+    },
+    /// A message of conversation `from`, which stood at `position` in it.
+    Message {
+        from: ConversationId,
+        message: Message,
+        position: usize,
+    },
+}
+
+impl Deleted {
+    /// What the undo offer says was deleted.
+    pub fn describe(&self) -> String {
+        match self {
+            Deleted::Conversation { entry, .. } => {
+                let title = if entry.title.is_empty() {
+                    "New chat"
+                } else {
+                    &entry.title
+                };
+                format!("Deleted “{title}”.")
+            }
+            Deleted::Message { .. } => "Deleted a message.".to_string(),
+        }
+    }
 }
 
 /// A conversation that matches a search, with the text that matched.
@@ -30,7 +58,7 @@ pub struct SearchHit {
 
 impl ChatState {
     /// Reads a stored conversation; one that cannot be read is set aside and reported.
-    fn read_conversation(&self, id: &ConversationId) -> Option<Conversation> {
+    pub(super) fn read_conversation(&self, id: &ConversationId) -> Option<Conversation> {
         let key = persist::conversation_key(id);
         let text = storage::get(&key)?;
         match persist::decode::<Conversation>(&text) {
@@ -96,7 +124,8 @@ impl ChatState {
     }
 
     /// Deletes a conversation; it can be restored with [`ChatState::undo_delete`] for
-    /// [`UNDO_MS`].
+    /// [`UNDO_MS`]. Its deletion is recorded in the list, so that another tab that has it
+    /// open does not store it again.
     pub fn delete(&self, id: &ConversationId) {
         let open = self.conversation.with_untracked(|c| &c.id == id);
         if open {
@@ -111,40 +140,15 @@ impl ChatState {
             .index
             .with_untracked(|i| i.conversations.iter().find(|e| &e.id == id).cloned());
         storage::remove(&persist::conversation_key(id));
-        self.index
-            .update(|i| i.conversations.retain(|e| &e.id != id));
+        self.index.update(|i| i.delete(id, now_ms()));
         if let (Some(conversation), Some(entry)) = (conversation, entry) {
-            self.deleted.set(Some(Deleted {
+            self.offer_undo(Deleted::Conversation {
                 conversation,
                 entry,
-            }));
-            let deleted = self.deleted;
-            let gone = id.clone();
-            leptos::leptos_dom::helpers::set_timeout(
-                move || {
-                    if deleted.with_untracked(|d| d.as_ref().is_some_and(|d| d.entry.id == gone)) {
-                        deleted.set(None);
-                    }
-                },
-                std::time::Duration::from_millis(UNDO_MS),
-            );
+            });
         }
         if open {
-            match self
-                .index
-                .with_untracked(|i| i.conversations.first().map(|e| e.id.clone()))
-            {
-                Some(next) => {
-                    if let Some(c) = self.read_conversation(&next) {
-                        self.conversation.set(c);
-                        self.index.update(|i| i.current = Some(next));
-                    }
-                }
-                None => {
-                    self.new_chat();
-                    return;
-                }
-            }
+            self.show_next_or_empty();
         }
         let result = self.write_tracked(
             persist::INDEX_KEY,
@@ -153,27 +157,94 @@ impl ChatState {
         self.report(result);
     }
 
-    /// Restores the conversation deleted last.
+    /// Offers to undo `deleted` for [`UNDO_MS`], in place of any earlier offer (whose
+    /// deletion is then final).
+    pub(super) fn offer_undo(&self, deleted: Deleted) {
+        let deleted_signal = self.deleted;
+        let timer = leptos::leptos_dom::helpers::set_timeout_with_handle(
+            move || deleted_signal.set(None),
+            std::time::Duration::from_millis(UNDO_MS),
+        )
+        .ok();
+        self.undo_timer.update_value(|old| {
+            if let Some(t) = old.take() {
+                t.clear();
+            }
+            *old = timer;
+        });
+        self.deleted.set(Some(deleted));
+    }
+
+    /// Opens the newest listed conversation, or an empty chat when there is none (or it
+    /// cannot be read). The list is not written here, and the draft is left as it is.
+    fn show_next_or_empty(&self) {
+        let next = self
+            .index
+            .with_untracked(|i| i.conversations.first().map(|e| e.id.clone()));
+        let conversation = next
+            .and_then(|id| self.read_conversation(&id))
+            .unwrap_or_else(|| Conversation::new(ConversationId(new_id()), now_ms()));
+        self.index
+            .update(|i| i.current = Some(conversation.id.clone()));
+        self.editing.set(None);
+        self.conversation.set(conversation);
+    }
+
+    /// When another tab deleted the open conversation (and it has not changed here
+    /// since), shows the next one and says so; whether it did.
+    pub(super) fn leave_if_deleted(&self) -> bool {
+        let (id, updated_at, title) = self
+            .conversation
+            .with_untracked(|c| (c.id.clone(), c.updated_at, c.display_title().to_string()));
+        if !self.index.with_untracked(|i| i.is_deleted(&id, updated_at)) {
+            return false;
+        }
+        self.stop();
+        self.show_next_or_empty();
+        let kept = if self.draft.with_untracked(String::is_empty) {
+            ""
+        } else {
+            " Your unsent message is kept."
+        };
+        self.notify(format!(
+            "“{title}” was deleted in another tab, so it was closed here.{kept}"
+        ));
+        true
+    }
+
+    /// Undoes the last deletion, of a conversation or a message.
     pub fn undo_delete(&self) {
-        let Some(Deleted {
-            conversation,
-            entry,
-        }) = self.deleted.get_untracked()
-        else {
+        let Some(deleted) = self.deleted.get_untracked() else {
             return;
         };
         self.deleted.set(None);
+        self.undo_timer.update_value(|t| {
+            if let Some(t) = t.take() {
+                t.clear();
+            }
+        });
+        match deleted {
+            Deleted::Conversation {
+                conversation,
+                entry,
+            } => self.restore_conversation(&conversation, entry),
+            Deleted::Message {
+                from,
+                message,
+                position,
+            } => self.restore_message(&from, message, position),
+        }
+    }
+
+    /// Stores a deleted conversation again, as it was, and lists it in its place.
+    fn restore_conversation(&self, conversation: &Conversation, entry: IndexEntry) {
         let result = self
             .write_tracked(
                 &persist::conversation_key(&entry.id),
-                persist::encode(&conversation),
+                persist::encode(conversation),
             )
             .and_then(|()| {
-                self.index.update(|i| {
-                    i.conversations.push(entry);
-                    i.conversations
-                        .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
-                });
+                self.index.update(|i| i.restore(entry));
                 self.write_tracked(
                     persist::INDEX_KEY,
                     self.index.with_untracked(persist::encode),

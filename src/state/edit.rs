@@ -2,9 +2,13 @@
 
 use leptos::prelude::*;
 
+use super::conversations::Deleted;
 use super::ChatState;
-use crate::core::message::{MessageId, MessageStatus, Role};
+use crate::core::conversation::{Conversation, ConversationId};
+use crate::core::message::{Message, MessageId, MessageStatus, Role};
+use crate::core::persist;
 use crate::platform::clipboard::confirm;
+use crate::platform::clock::{new_id, now_ms};
 
 impl ChatState {
     /// Opens the editor on a user message.
@@ -60,13 +64,56 @@ impl ChatState {
         self.request_reply();
     }
 
-    /// Deletes one message.
+    /// Deletes one message; [`ChatState::undo_delete`] puts it back for a while.
     pub fn delete_message(&self, id: &MessageId) {
         if self.streaming.with_untracked(|s| s.as_ref() == Some(id)) {
             return;
         }
-        self.conversation
-            .update(|c| c.remove_messages(|_, m| &m.id == id));
+        let found = self.conversation.with_untracked(|c| {
+            let position = c.messages.iter().position(|m| &m.id == id)?;
+            Some((c.id.clone(), c.messages.get(position)?.clone(), position))
+        });
+        let Some((from, message, position)) = found else {
+            return;
+        };
+        self.conversation.update(|c| {
+            c.updated_at = now_ms();
+            c.remove_messages(|_, m| &m.id == id);
+        });
         self.save();
+        self.offer_undo(Deleted::Message {
+            from,
+            message,
+            position,
+        });
+    }
+
+    /// Puts a deleted message back where it stood in conversation `from`. It comes back
+    /// under a new id: the old one is recorded as removed, and other tabs keep it so.
+    pub(super) fn restore_message(
+        &self,
+        from: &ConversationId,
+        mut message: Message,
+        position: usize,
+    ) {
+        let old_id = std::mem::replace(&mut message.id, MessageId(new_id()));
+        let put_back = |c: &mut Conversation| {
+            if let Some(summary) = &mut c.summary {
+                if summary.covers_through == old_id {
+                    summary.covers_through = message.id.clone();
+                }
+            }
+            c.messages
+                .insert(position.min(c.messages.len()), message.clone());
+            c.updated_at = now_ms();
+        };
+        if self.conversation.with_untracked(|c| &c.id == from) {
+            self.conversation.update(put_back);
+            self.save();
+        } else if let Some(mut c) = self.read_conversation(from) {
+            put_back(&mut c);
+            let result = self.write_tracked(&persist::conversation_key(from), persist::encode(&c));
+            self.report(result);
+        }
     }
 }

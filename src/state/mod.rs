@@ -72,9 +72,11 @@ pub struct ChatState {
     pub editing: RwSignal<Option<MessageId>>,
     /// The last deleted conversation, restorable for a while.
     pub deleted: RwSignal<Option<conversations::Deleted>>,
-    /// What this tab last wrote under each key: anything else there came from another
-    /// tab and is merged before the next write.
-    last_written: StoredValue<std::collections::HashMap<String, String>>,
+    /// Ends the Undo offer of `deleted`; replaced (and the old one cleared) by each deletion.
+    undo_timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>, LocalStorage>,
+    /// A fingerprint of what this tab last wrote under each key: anything else there came
+    /// from another tab and is merged before the next write.
+    last_written: StoredValue<std::collections::HashMap<String, persist::Fingerprint>>,
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     stop_requested: StoredValue<bool>,
 }
@@ -114,7 +116,7 @@ impl ChatState {
                 })
             })
         });
-        let has_quarantine = !loaded.problems.is_empty();
+        let has_quarantine = loaded.set_aside;
         let state = ChatState {
             settings,
             effective,
@@ -140,6 +142,7 @@ impl ChatState {
             draft_revision: StoredValue::new(0),
             index: RwSignal::new(loaded.index),
             deleted: RwSignal::new(None),
+            undo_timer: StoredValue::new_local(None),
             editing: RwSignal::new(None),
             last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
@@ -188,6 +191,7 @@ impl ChatState {
         } else if key == persist::INDEX_KEY {
             if let Ok(theirs) = persist::decode::<Index>(value) {
                 self.index.update(|i| i.merge_from(&theirs));
+                self.leave_if_deleted();
             }
         } else if key == persist::SETTINGS_KEY {
             if let Ok(theirs) = persist::decode_settings(value) {
@@ -200,7 +204,7 @@ impl ChatState {
     fn write_tracked(&self, key: &str, text: String) -> Result<(), StorageError> {
         storage::set(key, &text)?;
         self.last_written.update_value(|w| {
-            w.insert(key.to_string(), text);
+            w.insert(key.to_string(), persist::fingerprint(&text));
         });
         Ok(())
     }
@@ -210,7 +214,7 @@ impl ChatState {
         let stored = storage::get(key)?;
         let ours = self
             .last_written
-            .with_value(|w| w.get(key) == Some(&stored));
+            .with_value(|w| w.get(key) == Some(&persist::fingerprint(&stored)));
         (!ours).then_some(stored)
     }
 
@@ -304,7 +308,7 @@ impl ChatState {
     /// Saves the open conversation and its line in the index. What another tab saved
     /// in between is merged first, so two tabs never overwrite each other's messages.
     pub fn save(&self) {
-        if self.conversation.with_untracked(|c| c.messages.is_empty()) {
+        if !self.conversation.with_untracked(persist::worth_storing) {
             return;
         }
         let key = self
@@ -322,6 +326,9 @@ impl ChatState {
                 self.index.update(|i| i.merge_from(&theirs));
             }
         }
+        if self.leave_if_deleted() {
+            return;
+        }
         let text = self.conversation.with_untracked(persist::encode);
         let result = self.write_tracked(&key, text).and_then(|()| {
             let mut index = self.index.get_untracked();
@@ -338,39 +345,6 @@ impl ChatState {
             self.write_tracked(persist::INDEX_KEY, index)
         });
         self.report(result);
-    }
-
-    /// Downloads every value that was set aside because it could not be read.
-    pub fn export_quarantine(&self) {
-        let entries: serde_json::Map<String, serde_json::Value> =
-            storage::keys_with_prefix("mnemo.quarantine.")
-                .into_iter()
-                .filter_map(|k| storage::get(&k).map(|v| (k, serde_json::Value::String(v))))
-                .collect();
-        let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
-        if let Err(e) = storage::download("mnemo-set-aside.json", "application/json", &text) {
-            self.notify(format!("The export failed: {e}."));
-        }
-    }
-
-    /// Downloads every stored conversation (the API key is never included).
-    pub fn export_everything(&self) {
-        let entries: serde_json::Map<String, serde_json::Value> =
-            storage::keys_with_prefix(persist::PREFIX)
-                .into_iter()
-                .filter(|k| k != persist::API_KEY_KEY)
-                .filter_map(|k| {
-                    let v = storage::get(&k)?;
-                    Some((
-                        k,
-                        serde_json::from_str(&v).unwrap_or(serde_json::Value::String(v)),
-                    ))
-                })
-                .collect();
-        let text = serde_json::to_string_pretty(&entries).unwrap_or_default();
-        if let Err(e) = storage::download("mnemo-export.json", "application/json", &text) {
-            self.notify(format!("The export failed: {e}."));
-        }
     }
 
     /// Applies new settings from the dialog.

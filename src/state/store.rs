@@ -1,10 +1,11 @@
 //! Loading and saving the app's values: core's envelope and platform's localStorage,
-//! with the rule that a value that cannot be read is quarantined, never overwritten.
+//! with the rule that a value that cannot be read is quarantined, never overwritten —
+//! except the API key, which is never copied: an unreadable one is removed.
 
 use serde::de::DeserializeOwned;
 
 use crate::core::conversation::Conversation;
-use crate::core::persist::{self, Index};
+use crate::core::persist::{self, Index, Unreadable};
 use crate::core::settings::Settings;
 use crate::platform::clock::now_ms;
 use crate::platform::storage::{self, StorageError};
@@ -16,8 +17,10 @@ pub struct Loaded {
     pub index: Index,
     pub conversation: Option<Conversation>,
     pub draft: String,
-    /// One sentence per value that had to be set aside.
+    /// One sentence per value that had to be set aside or removed, or found again.
     pub problems: Vec<String>,
+    /// Whether values are set aside (they can be exported).
+    pub set_aside: bool,
 }
 
 /// Where the unsent composer text is kept, so a reload never loses it.
@@ -26,10 +29,12 @@ pub const DRAFT_KEY: &str = "mnemo.draft";
 /// Reads everything the app needs to start.
 pub fn load() -> Loaded {
     let mut problems = Vec::new();
+    // Older builds set an unreadable key aside like any other value.
+    remove_key_copies();
     let settings = read(persist::SETTINGS_KEY, "Your settings", &mut problems).unwrap_or_default();
     let api_key = read::<String>(persist::API_KEY_KEY, "Your saved API key", &mut problems)
         .unwrap_or_default();
-    let index = match storage::get(persist::INDEX_KEY) {
+    let mut index = match storage::get(persist::INDEX_KEY) {
         None => Index::default(),
         Some(_) => read(
             persist::INDEX_KEY,
@@ -38,6 +43,7 @@ pub fn load() -> Loaded {
         )
         .unwrap_or_else(rebuild_index),
     };
+    adopt_orphans(&mut index, &mut problems);
     let conversation = index.current.as_ref().and_then(|id| {
         read::<Conversation>(
             &persist::conversation_key(id),
@@ -46,6 +52,9 @@ pub fn load() -> Loaded {
         )
     });
     let draft = read(DRAFT_KEY, "Your unsent message", &mut problems).unwrap_or_default();
+    let set_aside = storage::keys_with_prefix(persist::QUARANTINE_PREFIX)
+        .iter()
+        .any(|k| persist::may_copy(k));
     Loaded {
         settings,
         api_key,
@@ -53,6 +62,51 @@ pub fn load() -> Loaded {
         conversation,
         draft,
         problems,
+        set_aside,
+    }
+}
+
+/// Lists again the stored conversations the list does not name (an import or a save
+/// that stored a conversation but could not store the list), and says so. One deleted
+/// since its last change is a leftover and is removed.
+fn adopt_orphans(index: &mut Index, problems: &mut Vec<String>) {
+    let keys = storage::keys_with_prefix(persist::CONVERSATION_PREFIX);
+    let orphans = persist::orphans(index, &keys);
+    if orphans.is_empty() {
+        return;
+    }
+    let mut found = 0;
+    for id in orphans {
+        let key = persist::conversation_key(&id);
+        let Some(c) = storage::get(&key).and_then(|t| persist::decode::<Conversation>(&t).ok())
+        else {
+            // Left where it is: "Export all conversations" includes it as set aside.
+            continue;
+        };
+        if index.is_deleted(&c.id, c.updated_at) {
+            storage::remove(&key);
+        } else {
+            index.touch(&c);
+            found += 1;
+        }
+    }
+    if found > 0 {
+        let kept = match write(persist::INDEX_KEY, index) {
+            Ok(()) => "they are listed again",
+            Err(_) => "they are listed in this tab, but the list could not be saved",
+        };
+        problems.push(format!(
+            "Found {found} stored conversation(s) missing from the list (an earlier save was cut short); {kept}."
+        ));
+    }
+}
+
+/// Removes every copy of the API key that an older build set aside.
+fn remove_key_copies() {
+    for key in storage::keys_with_prefix(persist::QUARANTINE_PREFIX) {
+        if !persist::may_copy(&key) {
+            storage::remove(&key);
+        }
     }
 }
 
@@ -70,11 +124,19 @@ fn rebuild_index() -> Index {
 }
 
 /// Decodes `key`. A value that cannot be decoded is copied to a quarantine key (so a
-/// later write cannot destroy it) and described in `problems`.
+/// later write cannot destroy it) and described in `problems`; the API key is removed
+/// instead, and the user asked for it again.
 fn read<T: DeserializeOwned>(key: &str, what: &str, problems: &mut Vec<String>) -> Option<T> {
     let text = storage::get(key)?;
     match persist::decode(&text) {
         Ok(value) => Some(value),
+        Err(error) if persist::on_unreadable(key) == Unreadable::Discard => {
+            storage::remove(key);
+            problems.push(format!(
+                "{what} could not be read: {error}. It was removed: paste your API key again in Settings."
+            ));
+            None
+        }
         Err(error) => {
             let copy = persist::quarantine_key(key, now_ms());
             let kept = match storage::set(&copy, &text) {
@@ -95,16 +157,18 @@ pub fn write<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StorageErr
     storage::set(key, &persist::encode(value))
 }
 
-/// Saves the settings, and the key only if the user asked for it to be remembered.
+/// Saves the settings, and the key only if the user asked for it to be remembered;
+/// otherwise every trace of it is removed.
 ///
 /// # Errors
 /// The first storage error.
 pub fn save_settings(settings: &Settings, api_key: &str) -> Result<(), StorageError> {
-    write(persist::SETTINGS_KEY, settings)?;
     if settings.remember_key && !api_key.is_empty() {
+        write(persist::SETTINGS_KEY, settings)?;
         write(persist::API_KEY_KEY, &api_key.to_string())
     } else {
         storage::remove(persist::API_KEY_KEY);
-        Ok(())
+        remove_key_copies();
+        write(persist::SETTINGS_KEY, settings)
     }
 }

@@ -1,15 +1,19 @@
-//! Export and import of conversations, as files.
+//! Export and import of conversations, as files. Every JSON export is core's export
+//! file, which import takes back; an import stores everything or nothing.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ChatState;
-use crate::core::conversation::Conversation;
 use crate::core::persist;
-use crate::core::transfer::{export_json, export_markdown, export_text, import_json, ExportPieces};
+use crate::core::transfer::{
+    export_file, export_json, export_markdown, export_text, gather, import_json, ExportPieces,
+    Imported,
+};
 use crate::platform::clock::{new_id, now_ms, sleep};
+use crate::platform::download::download;
 use crate::platform::import_worker::{self, Split};
-use crate::platform::storage;
+use crate::platform::storage::{self, StorageError};
 
 /// The formats a conversation can be exported in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,27 +64,46 @@ impl ChatState {
                 ExportFormat::Text => (format!("{stem}.txt"), "text/plain", export_text(c)),
             }
         });
-        if let Err(e) = storage::download(&name, mime, &text) {
-            self.notify(format!("The export failed: {e}."));
-        }
+        self.offer_file(&name, mime, &text);
     }
 
-    /// Downloads every conversation as one JSON file (the API key is never part of it).
+    /// Downloads every stored conversation, and the stored values that cannot be read as
+    /// they are, as one export file (also the backup offered when storage is full). The
+    /// API key is never part of it.
     pub fn export_all(&self) {
         self.save();
-        let ids: Vec<_> = self
-            .index
-            .with_untracked(|i| i.conversations.iter().map(|e| e.id.clone()).collect());
-        let conversations: Vec<_> = ids
-            .iter()
-            .filter_map(|id| storage::get(&persist::conversation_key(id)))
-            .filter_map(|text| persist::decode(&text).ok())
-            .collect();
-        if let Err(e) = storage::download(
-            "mnemo-conversations.json",
-            "application/json",
-            &export_json(&conversations),
-        ) {
+        let (conversations, set_aside) = gather(stored_values());
+        if !set_aside.is_empty() {
+            self.notify(format!(
+                "{} stored value(s) could not be read; they are in the file under \"set_aside\", as they were stored.",
+                set_aside.len()
+            ));
+        }
+        // The open conversation as this tab has it: it may hold messages that storage had
+        // no room for.
+        let mut conversations = conversations;
+        self.conversation.with_untracked(|open| {
+            match conversations.iter_mut().find(|c| c.id == open.id) {
+                Some(stored) => *stored = open.clone(),
+                None if persist::worth_storing(open) => conversations.insert(0, open.clone()),
+                None => {}
+            }
+        });
+        let text = export_file(&conversations, &set_aside);
+        self.offer_file("mnemo-conversations.json", "application/json", &text);
+    }
+
+    /// Downloads the values set aside because they could not be read, as an export file
+    /// with no conversations (import accepts it and says what it holds).
+    pub fn export_set_aside(&self) {
+        let (_, set_aside) = gather(stored_values());
+        let text = export_file(&[], &set_aside);
+        self.offer_file("mnemo-set-aside.json", "application/json", &text);
+    }
+
+    /// Offers `text` as a file download; a failure is told.
+    fn offer_file(&self, name: &str, mime: &str, text: &str) {
+        if let Err(e) = download(name, mime, text) {
             self.notify(format!("The export failed: {e}."));
         }
     }
@@ -147,28 +170,68 @@ impl ChatState {
             .await;
     }
 
-    /// Stores imported conversations until storage is full, and opens the first.
-    async fn store_imported(&self, imported: Vec<Conversation>) {
-        let mut written = 0;
+    /// Stores imported conversations and lists them, all or nothing: when a write fails,
+    /// what was written is removed, the list stays as it was, and the user is told why.
+    /// Opens the first one imported.
+    async fn store_imported(&self, imported: Imported) {
+        let Imported {
+            conversations,
+            set_aside,
+        } = imported;
+        let mut written: Vec<String> = Vec::new();
         let mut slice = Slice::new();
-        for c in &imported {
-            let result = self.write_tracked(&persist::conversation_key(&c.id), persist::encode(c));
-            if result.is_err() {
-                self.report(result);
+        let mut failed = None;
+        for c in &conversations {
+            let key = persist::conversation_key(&c.id);
+            if let Err(e) = self.write_tracked(&key, persist::encode(c)) {
+                failed = Some(e);
                 break;
             }
-            self.index.update(|i| i.touch(c));
-            written += 1;
+            written.push(key);
             slice.maybe_yield().await;
         }
-        let index = self.index.with_untracked(persist::encode);
-        let result = self.write_tracked(persist::INDEX_KEY, index);
-        self.report(result);
-        self.notify(format!("Imported {written} conversation(s)."));
-        if let Some(first) = imported.first() {
+        if failed.is_none() {
+            let mut index = self.index.get_untracked();
+            for c in &conversations {
+                index.touch(c);
+            }
+            match self.write_tracked(persist::INDEX_KEY, persist::encode(&index)) {
+                Ok(()) => self.index.set(index),
+                Err(e) => failed = Some(e),
+            }
+        }
+        if let Some(error) = failed {
+            for key in &written {
+                storage::remove(key);
+            }
+            return self.notify(match error {
+                StorageError::Full => format!(
+                    "Nothing was imported: storage is full ({:.1} MB in use). Free space by exporting and deleting conversations, then try again.",
+                    storage::used_bytes() / 1e6
+                ),
+                other => format!("Nothing was imported: {other}."),
+            });
+        }
+        let mut told = format!("Imported {} conversation(s).", conversations.len());
+        if set_aside > 0 {
+            told.push_str(&format!(
+                " {set_aside} set-aside value(s) were not imported; they stay in the file."
+            ));
+        }
+        self.notify(told);
+        if let Some(first) = conversations.first() {
             self.open(&first.id);
         }
     }
+}
+
+/// Every value Mnemo stored, as `(key, text)`.
+fn stored_values() -> Vec<(String, String)> {
+    storage::keys_with_prefix(persist::PREFIX)
+        .into_iter()
+        .filter(|k| persist::may_copy(k))
+        .filter_map(|k| storage::get(&k).map(|v| (k, v)))
+        .collect()
 }
 
 /// Files this large are read in a worker and stored in slices.

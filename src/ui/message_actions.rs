@@ -36,6 +36,15 @@ pub fn MessageActions(
     let show_details = RwSignal::new(false);
     let details = details_text(&message);
     let pinned = message.pinned;
+    let copy_label = RwSignal::new("Copy");
+    let on_copy = move |_| {
+        leptos::task::spawn_local(async move {
+            copy_label.set(match copy(&content.get_value()).await {
+                Ok(()) => "Copied",
+                Err(_) => "Copy failed — select the text to copy it",
+            });
+        });
+    };
     if message.status == MessageStatus::Streaming {
         return ().into_any();
     }
@@ -51,7 +60,7 @@ pub fn MessageActions(
                 }}
                 </span>
             </Show>
-            <button type="button" class="quiet" on:click=move |_| copy(&content.get_value())>"Copy"</button>
+            <button type="button" class="quiet" on:click=on_copy>{move || copy_label.get()}</button>
             <Show when=move || user && !failed_user && idle()>
                 <button type="button" class="quiet" on:click=move |_| state.start_edit(id.get_value())>"Edit"</button>
             </Show>

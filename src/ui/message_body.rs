@@ -139,8 +139,15 @@ pub fn MessageBody(
             .flatten()
             .and_then(|block| block.query_selector("code").ok().flatten())
         {
-            crate::platform::clipboard::copy(&code.text_content().unwrap_or_default());
-            target.set_text_content(Some("Copied"));
+            let text = code.text_content().unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                target.set_text_content(Some(
+                    match crate::platform::clipboard::copy(&text).await {
+                        Ok(()) => "Copied",
+                        Err(_) => "Copy failed — select the text to copy it",
+                    },
+                ));
+            });
         }
     };
     // A reply is shown as plain text, line breaks kept, until it can be rendered.

@@ -22,11 +22,11 @@ pub fn NoticeBanner() -> impl IntoView {
                     }}
                 </ul>
                 <Show when=move || state.has_quarantine.get()>
-                    <button type="button" on:click=move |_| state.export_quarantine()>
+                    <button type="button" on:click=move |_| state.export_set_aside()>
                         "Export set-aside data"
                     </button>
                 </Show>
-                <button type="button" on:click=move |_| state.export_everything()>
+                <button type="button" on:click=move |_| state.export_all()>
                     "Export all conversations"
                 </button>
                 <button type="button" on:click=move |_| state.notices.set(Vec::new())>

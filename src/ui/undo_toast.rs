@@ -1,4 +1,4 @@
-//! The undo offer after a conversation is deleted.
+//! The undo offer after a conversation or a message is deleted.
 
 use leptos::prelude::*;
 
@@ -10,14 +10,9 @@ pub fn UndoToast() -> impl IntoView {
     let state = expect_context::<ChatState>();
     move || {
         state.deleted.get().map(|d| {
-            let title = if d.entry.title.is_empty() {
-                "New chat".to_string()
-            } else {
-                d.entry.title.clone()
-            };
             view! {
                 <div role="status" class="undo-toast">
-                    {format!("Deleted “{title}”. ")}
+                    {format!("{} ", d.describe())}
                     <button type="button" on:click=move |_| state.undo_delete()>"Undo"</button>
                 </div>
             }

@@ -72,6 +72,24 @@ async function expectSetAside(chat, { what, key, bad, reason }) {
   return copy;
 }
 
+/**
+ * The notice says `what` could not be read for `reason` and was removed; no copy of it is
+ * kept anywhere. Returns null (there is no copy).
+ */
+async function expectDiscarded(chat, { what, key, reason }) {
+  await chat.noticeBanner.waitFor({ timeout: 10_000 });
+  const lines = await chat.noticeLines();
+  assert.equal(lines.length, 1, `one notice: ${JSON.stringify(lines)}`);
+  const m = new RegExp(`^${escape(what)} could not be read: (.+)\\. It was removed: paste your API key again in Settings\\.$`).exec(lines[0]);
+  assert.ok(m, `notice text: ${lines[0]}`);
+  if (typeof reason === 'string') assert.equal(m[1], reason);
+  else assert.match(m[1], reason);
+  assert.deepEqual(await quarantineKeys(chat), [], 'nothing is set aside');
+  assert.equal(await chat.stored(key), null, 'the unreadable value is removed');
+  assert.equal(await chat.noticeBanner.getByRole('button', { name: UI.buttons.exportSetAside, exact: true }).count(), 0);
+  return null;
+}
+
 /** Send `text` and expect the mock's reply, complete. */
 async function expectUsable(chat, text) {
   const before = chatRequests(servers.mock).length;
@@ -107,6 +125,8 @@ const VALUES = [
     name: 'API key',
     what: 'Your saved API key',
     key: () => STORAGE.key,
+    // The key is never copied anywhere: an unreadable one is removed and asked for again.
+    discarded: true,
     async after({ chat, history }) {
       assert.deepEqual(await chat.messages(), history, 'the conversation is still there');
       await chat.openSettings();
@@ -176,18 +196,21 @@ describe('storage', { timeout: 300_000 }, () => {
         const before = await chat.storage();
 
         await chat.reload();
-        const copy = await expectSetAside(chat, { what: value.what, key, bad, reason: kind.reason });
+        const copy = value.discarded
+          ? await expectDiscarded(chat, { what: value.what, key, reason: kind.reason })
+          : await expectSetAside(chat, { what: value.what, key, bad, reason: kind.reason });
         for (const [k, v] of Object.entries(before)) {
+          if (value.discarded && k === key) continue;
           assert.equal(await chat.stored(k), v, `${k} is unchanged at startup`);
         }
         await value.after({ ...ctx, before });
 
         await expectUsable(chat, 'Are you still working?');
-        assert.equal(await chat.stored(copy), bad, 'the copy is still there after saving');
+        if (copy) assert.equal(await chat.stored(copy), bad, 'the copy is still there after saving');
         assert.ok(await chat.noticeBanner.isVisible(), 'the notice stays until dismissed');
         await chat.button(UI.buttons.dismiss).click();
         await chat.noticeBanner.waitFor({ state: 'hidden', timeout: 5_000 });
-        assert.equal(await chat.stored(copy), bad, 'dismissing keeps the copy');
+        if (copy) assert.equal(await chat.stored(copy), bad, 'dismissing keeps the copy');
         browser.assertNoErrors();
       });
     }
@@ -228,16 +251,18 @@ describe('storage', { timeout: 300_000 }, () => {
     };
     const setAside = await download(UI.buttons.exportSetAside);
     assert.equal(setAside.name, 'mnemo-set-aside.json');
-    assert.deepEqual(setAside.json, { [copy]: CORRUPT });
+    assert.deepEqual(setAside.json, { format: 'mnemo', v: 1, conversations: [], set_aside: [{ key: copy, value: CORRUPT }] });
 
     const all = await download(UI.buttons.exportAll);
-    assert.equal(all.name, 'mnemo-export.json');
-    const conversation = all.json[`${STORAGE.conversationPrefix}${conversationId}`];
+    assert.equal(all.name, 'mnemo-conversations.json');
+    assert.equal(all.json.format, 'mnemo');
+    const conversation = all.json.conversations.find((c) => c.id === conversationId);
     assert.deepEqual(
-      conversation.data.messages.map((m) => m.content),
+      conversation.messages.map((m) => m.content.trim()),
       [FIRST, (await chat.messages())[1].text],
     );
-    assert.ok(!(STORAGE.key in all.json), 'the API key is never exported');
+    assert.deepEqual(all.json.set_aside, [{ key: copy, value: CORRUPT }]);
+    assert.ok(!JSON.stringify(all.json).includes('sk-test-123'), 'the API key is never exported');
   });
 
   it('a conversation stored by version 1 loads, shows and goes on', async (t) => {
