@@ -400,8 +400,8 @@ proptest! {
     ]) {
         let mut n = 0;
         let mut new_id = || { n += 1; format!("new{n}") };
-        if let Ok(conversations) = import_json(&text, &[], &mut new_id, 0.0) {
-            for c in conversations {
+        if let Ok(imported) = import_json(&text, &[], &mut new_id, 0.0) {
+            for c in imported.conversations {
                 prop_assert!(c.title.chars().count() <= TITLE_CHARS + 1 || !c.messages.is_empty());
             }
         }
@@ -422,7 +422,8 @@ proptest! {
         let mut n = 0;
         let mut new_id = || { n += 1; format!("new{n}") };
         let imported = import_json(&export_json(&originals), &[], &mut new_id, 0.0)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .conversations;
         prop_assert_eq!(imported.len(), originals.len());
         for (back, original) in imported.iter().zip(&originals) {
             prop_assert_eq!(&back.title, &original.title);
@@ -449,7 +450,8 @@ proptest! {
         let mut n = 0;
         let mut new_id = || { n += 1; format!("new{n}") };
         let imported = import_json(&serde_json::Value::from(messages).to_string(), &[], &mut new_id, 0.0)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .conversations;
         prop_assert_eq!(&imported[0].title, &title_from(&contents[0]));
     }
 
