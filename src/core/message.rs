@@ -64,10 +64,65 @@ impl MessageStatus {
 
 /// Token usage the API reported for the request that produced a reply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "UsageRecord")]
 pub struct Usage {
     pub prompt_tokens: u32,
+    /// Reply tokens, the hidden reasoning included (it is billed as output).
     pub completion_tokens: u32,
     pub total_tokens: u32,
+    /// Of the reply tokens, those a reasoning model spent thinking before it answered.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reasoning_tokens: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Usage as it is read: stored by Mnemo (`reasoning_tokens`, absent before it was kept)
+/// or sent by the API (`completion_tokens_details.reasoning_tokens`).
+#[derive(Deserialize)]
+struct UsageRecord {
+    #[serde(default)]
+    prompt_tokens: u32,
+    #[serde(default)]
+    completion_tokens: u32,
+    #[serde(default)]
+    total_tokens: u32,
+    #[serde(default)]
+    reasoning_tokens: Option<u32>,
+    #[serde(default)]
+    completion_tokens_details: Option<CompletionDetails>,
+}
+
+#[derive(Deserialize)]
+struct CompletionDetails {
+    #[serde(default)]
+    reasoning_tokens: Option<u32>,
+}
+
+impl From<UsageRecord> for Usage {
+    fn from(r: UsageRecord) -> Self {
+        let details = r.completion_tokens_details.and_then(|d| d.reasoning_tokens);
+        Usage {
+            prompt_tokens: r.prompt_tokens,
+            completion_tokens: r.completion_tokens,
+            total_tokens: r.total_tokens,
+            reasoning_tokens: r.reasoning_tokens.or(details).unwrap_or(0),
+        }
+    }
+}
+
+impl Usage {
+    /// Adds another request's usage to this total.
+    pub fn add(&mut self, other: &Usage) {
+        self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
+        self.completion_tokens = self
+            .completion_tokens
+            .saturating_add(other.completion_tokens);
+        self.total_tokens = self.total_tokens.saturating_add(other.total_tokens);
+        self.reasoning_tokens = self.reasoning_tokens.saturating_add(other.reasoning_tokens);
+    }
 }
 
 /// A message in a conversation.

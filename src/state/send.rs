@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use super::ChatState;
 use crate::core::conversation::Summary;
 use crate::core::memory::{
-    accept_summary, plan_messages, summary_budget, summary_request, ContextPlan, MemoryStrategy,
+    judge_summary, plan_messages, summary_budget, summary_options, summary_request, ContextPlan,
+    MemoryStrategy, SummaryVerdict,
 };
 use crate::core::message::Role;
 use crate::core::message::{Message, MessageId, MessageStatus};
@@ -303,6 +304,7 @@ impl ChatState {
             temperature: settings.temperature,
             max_output_tokens: settings.max_output_tokens,
             stream: true,
+            reasoning_effort: None,
         };
         Ok((ChatRequest::new(&options, messages).to_json(), total))
     }
@@ -328,54 +330,61 @@ impl ChatState {
         }) else {
             return Ok(());
         };
-        let options = RequestOptions {
-            model: settings.model.clone(),
-            temperature: 0.2,
-            max_output_tokens: Some(max),
-            stream: false,
-        };
-        let body = ChatRequest::new(&options, messages).to_json();
-        let reply = post_json(
-            &completions_url(&settings.base_url),
-            &self.api_key.get_untracked(),
-            body,
-            signal,
-        )
-        .await
-        .and_then(|text| parse_completion(&text));
-        let (text, usage) = match reply {
-            Ok(reply) => reply,
-            Err(error) if error.kind == ErrorKind::Aborted => return Err(error),
-            Err(error) => {
-                self.notify(format!(
-                    "The summary could not be updated ({}); the previous summary is kept.",
-                    error.message
-                ));
-                return Ok(());
+        for attempt in 0..2 {
+            let options = summary_options(&settings.model, max, attempt);
+            let body = ChatRequest::new(&options, messages.clone()).to_json();
+            let reply = post_json(
+                &completions_url(&settings.base_url),
+                &self.api_key.get_untracked(),
+                body,
+                signal,
+            )
+            .await
+            .and_then(|text| parse_completion(&text));
+            let reply = match reply {
+                Ok(reply) => reply,
+                Err(error) if error.kind == ErrorKind::Aborted => return Err(error),
+                Err(error) => {
+                    self.notify(format!(
+                        "The summary could not be updated ({}); the previous summary is kept.",
+                        error.message
+                    ));
+                    return Ok(());
+                }
+            };
+            if let Some(usage) = reply.usage {
+                self.conversation
+                    .update_untracked(|c| c.summary_usage.add(&usage));
             }
-        };
-        if let Some(usage) = usage {
-            self.conversation.update_untracked(|c| {
-                c.summary_usage.prompt_tokens += usage.prompt_tokens;
-                c.summary_usage.completion_tokens += usage.completion_tokens;
-                c.summary_usage.total_tokens += usage.total_tokens;
-            });
-        }
-        let tokens = self
-            .count_text(settings.model_info().encoding, text.trim())
-            .await;
-        match accept_summary(&text, tokens, max) {
-            Ok(text) => self.conversation.update(|c| {
-                c.summary = Some(Summary {
-                    text,
-                    covers_through,
-                    created_at: now_ms(),
-                    model: settings.model.clone(),
-                });
-            }),
-            Err(rejected) => self.notify(format!(
-                "The summary was not updated: {rejected}; the previous summary is kept."
-            )),
+            let tokens = self
+                .count_text(settings.model_info().encoding, reply.text.trim())
+                .await;
+            match judge_summary(
+                &reply.text,
+                reply.finish_reason.as_deref(),
+                tokens,
+                max,
+                attempt,
+            ) {
+                SummaryVerdict::Accept(text) => {
+                    self.conversation.update(|c| {
+                        c.summary = Some(Summary {
+                            text,
+                            covers_through,
+                            created_at: now_ms(),
+                            model: settings.model.clone(),
+                        });
+                    });
+                    return Ok(());
+                }
+                SummaryVerdict::TryAgainWithMoreRoom => {}
+                SummaryVerdict::Reject(rejected) => {
+                    self.notify(format!(
+                        "The summary was not updated: {rejected}; the previous summary is kept."
+                    ));
+                    return Ok(());
+                }
+            }
         }
         Ok(())
     }

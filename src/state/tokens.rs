@@ -114,6 +114,7 @@ impl ChatState {
                         temperature: s.temperature,
                         max_output_tokens: s.max_output_tokens,
                         stream: true,
+                        reasoning_effort: None,
                     };
                     let body = ChatRequest::new(&options, messages).to_json();
                     serde_json::from_str::<serde_json::Value>(&body)

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::core::message::{Message, MessageStatus, Role};
-use crate::core::stats::format_count;
+use crate::core::models::ModelInfo;
+use crate::core::stats::{format_count, message_cost};
 use crate::platform::clipboard::copy;
 use crate::state::ChatState;
 
@@ -34,7 +35,7 @@ pub fn MessageActions(
     let assistant = message.role == Role::Assistant;
     let complete_reply = assistant && message.status == MessageStatus::Complete;
     let show_details = RwSignal::new(false);
-    let details = details_text(&message);
+    let details = StoredValue::new(message.clone());
     let pinned = message.pinned;
     if message.status == MessageStatus::Streaming {
         return ().into_any();
@@ -67,7 +68,7 @@ pub fn MessageActions(
             <Show when=move || show_details.get()>
                 <span class="details">
                     {format!("{} tokens · ", format_count(state.count_of(&content.get_value()).0))}
-                    {details.clone()}
+                    {move || details.with_value(|m| state.effective.with(|s| details_text(m, &s.custom_models)))}
                 </span>
             </Show>
         </div>
@@ -75,24 +76,29 @@ pub fn MessageActions(
     .into_any()
 }
 
-/// Model, usage, cost and time of a message, as one line.
-fn details_text(m: &Message) -> String {
+/// Model, usage (reasoning included), cost and time of a message, as one line. The cost
+/// uses the model's prices as the rest of the app finds them, custom models included.
+fn details_text(m: &Message, custom: &[ModelInfo]) -> String {
     let mut parts = Vec::new();
     if let Some(model) = &m.model {
         parts.push(model.clone());
     }
     if let Some(u) = &m.usage {
-        parts.push(format!(
+        let mut line = format!(
             "API: {} in, {} out",
             format_count(u.prompt_tokens),
             format_count(u.completion_tokens)
-        ));
-        if let Some(model) = &m.model {
-            parts.push(format!(
-                "${:.5}",
-                crate::core::models::resolve(model, &[]).cost(u)
+        );
+        if u.reasoning_tokens > 0 {
+            line.push_str(&format!(
+                " ({} reasoning)",
+                format_count(u.reasoning_tokens)
             ));
         }
+        parts.push(line);
+    }
+    if let Some(cost) = message_cost(m, custom) {
+        parts.push(format!("${cost:.5}"));
     }
     if let Some(sent) = m.sent_tokens {
         parts.push(format!("sent {} tokens", format_count(sent)));
