@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::message::{Message, MessageStatus, Role};
+use crate::core::message::{Message, MessageStatus, Recovery, Role};
 use crate::core::models::ModelInfo;
 use crate::core::stats::{format_count, message_cost};
 use crate::platform::clipboard::copy;
@@ -26,11 +26,11 @@ pub fn MessageActions(
             .with(|c| c.messages.last().map(|m| &m.id) == Some(&id.get_value()))
     };
     let idle = move || state.streaming.with(Option::is_none);
-    let cut_off = matches!(
-        message.status,
-        MessageStatus::Stopped | MessageStatus::Failed { .. }
-    );
-    let failed_user = message.role == Role::User && cut_off;
+    // Retry and Edit for a failed user message; Retry and Continue for a reply that
+    // stopped, was cut off or failed.
+    let recovery = message.recovery();
+    let recoverable = !recovery.is_empty();
+    let failed_user = recovery.contains(&Recovery::Edit);
     let user = message.role == Role::User;
     let assistant = message.role == Role::Assistant;
     let complete_reply = assistant && message.status == MessageStatus::Complete;
@@ -42,7 +42,7 @@ pub fn MessageActions(
     }
     view! {
         <div class="message-actions">
-            <Show when=move || cut_off && is_last() && idle()>
+            <Show when=move || recoverable && is_last() && idle()>
                 <span class="recovery">
                 <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
                 {if failed_user {
