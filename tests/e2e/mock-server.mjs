@@ -26,6 +26,9 @@ export const DEFAULT_CONFIG = Object.freeze({
   crlf: false, // use \r\n line endings in the SSE stream
   keepalive: false, // interleave `: keepalive` comments and `event: message` lines
   usageStyle: 'empty-choices', // or 'empty-delta'
+  finishReason: 'stop', // finish_reason of the reply ('length', 'content_filter', …)
+  stallAfterFinish: false, // after the finish_reason (and usage) chunk, go silent without [DONE] until the client leaves
+  reasoningTokens: null, // report this many reasoning tokens in usage.completion_tokens_details
   queue: [], // one-shot entries, each merged over the base config for one chat request
 });
 
@@ -183,11 +186,14 @@ function estimateTokens(text) {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function usageFor(body, reply) {
+function usageFor(body, reply, reasoningTokens = null) {
   const messages = Array.isArray(body?.messages) ? body.messages : [];
   const prompt = messages.reduce((n, m) => n + 4 + estimateTokens(messageText(m)), 3);
-  const completion = estimateTokens(reply);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const reasoning = Number(reasoningTokens) || 0;
+  const completion = estimateTokens(reply) + reasoning;
+  const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (reasoningTokens != null) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  return usage;
 }
 
 function maskKey(authorization) {
@@ -413,7 +419,7 @@ export async function startMockServer({ port = 0 } = {}) {
     const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
     const id = `chatcmpl-mock${String(entry.id).padStart(6, '0')}`;
     const created = Math.floor(entry.time / 1000);
-    const usage = usageFor(body, reply);
+    const usage = usageFor(body, reply, cfg.reasoningTokens);
 
     if (!body.stream) {
       entry.completed = true;
@@ -431,7 +437,7 @@ export async function startMockServer({ port = 0 } = {}) {
               index: 0,
               message: { role: 'assistant', content: reply, refusal: null },
               logprobs: null,
-              finish_reason: 'stop',
+              finish_reason: cfg.finishReason,
             },
           ],
           usage,
@@ -628,10 +634,14 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     sent++;
   }
   if (gone) return;
-  await event(chunk({}, 'stop'));
+  await event(chunk({}, cfg.finishReason));
   if (includeUsage) {
     const choices = cfg.usageStyle === 'empty-delta' ? [{ index: 0, delta: {}, logprobs: null, finish_reason: null }] : [];
     await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices, usage });
+  }
+  if (cfg.stallAfterFinish) {
+    await new Promise((resolve) => (gone ? resolve() : res.once('close', resolve)));
+    return;
   }
   await event('[DONE]');
   entry.completed = true;
