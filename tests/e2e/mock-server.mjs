@@ -30,6 +30,7 @@ export const DEFAULT_CONFIG = Object.freeze({
   stallAfterFinish: false, // after the finish_reason (and usage) chunk, go silent without [DONE] until the client leaves
   reasoningTokens: null, // report this many reasoning tokens in usage.completion_tokens_details
   queue: [], // one-shot entries, each merged over the base config for one chat request
+  summaryQueue: [], // like queue, for summary requests only (taken before queue while not empty)
 });
 
 const ERROR_STATUSES_5XX = new Set([500, 502, 503, 504]);
@@ -312,13 +313,13 @@ function parseJson(text) {
 }
 
 function cloneDefaults() {
-  return { ...DEFAULT_CONFIG, queue: [] };
+  return { ...DEFAULT_CONFIG, queue: [], summaryQueue: [] };
 }
 
 function mergeConfig(target, opts) {
   if (!opts || typeof opts !== 'object' || Array.isArray(opts)) return target;
   for (const [key, value] of Object.entries(opts)) {
-    if (key === 'queue') target.queue = Array.isArray(value) ? value.map((e) => ({ ...e })) : [];
+    if (key === 'queue' || key === 'summaryQueue') target[key] = Array.isArray(value) ? value.map((e) => ({ ...e })) : [];
     else target[key] = value;
   }
   return target;
@@ -336,7 +337,7 @@ export async function startMockServer({ port = 0 } = {}) {
 
   const configure = (opts = {}) => {
     mergeConfig(config, opts);
-    return { ...config, queue: [...config.queue] };
+    return { ...config, queue: [...config.queue], summaryQueue: [...config.summaryQueue] };
   };
   const reset = () => {
     config = cloneDefaults();
@@ -345,9 +346,11 @@ export async function startMockServer({ port = 0 } = {}) {
 
   /** Effective config for one chat request: base, then queue entry, then per-request overrides. */
   const takeConfig = (req, body) => {
-    const { queue, ...base } = config;
+    const { queue, summaryQueue, ...base } = config;
     const effective = { ...base };
-    if (queue.length) mergeConfig(effective, queue.shift());
+    const summary = Array.isArray(body?.messages) && isSummaryRequest(body);
+    if (summary && summaryQueue.length) mergeConfig(effective, summaryQueue.shift());
+    else if (queue.length) mergeConfig(effective, queue.shift());
     const scenario = req.headers['x-mock-scenario'];
     if (scenario) {
       const parsed = parseJson(scenario);
@@ -356,6 +359,7 @@ export async function startMockServer({ port = 0 } = {}) {
     const model = /^mock-status-(\d{3})$/.exec(typeof body?.model === 'string' ? body.model : '');
     if (model) effective.status = Number(model[1]);
     delete effective.queue;
+    delete effective.summaryQueue;
     return effective;
   };
 
@@ -522,7 +526,7 @@ export async function startMockServer({ port = 0 } = {}) {
     configure,
     reset,
     get config() {
-      return { ...config, queue: [...config.queue] };
+      return { ...config, queue: [...config.queue], summaryQueue: [...config.summaryQueue] };
     },
     close: () =>
       new Promise((resolve) => {

@@ -514,6 +514,21 @@ describe('queue', () => {
   });
 });
 
+describe('summaryQueue', () => {
+  it('answers summary requests from summaryQueue and leaves queue to the others', async () => {
+    mock.configure({ queue: [{ replyText: 'From the queue.' }], summaryQueue: [{ replyText: '', finishReason: 'length' }] });
+    const summaryCall = { messages: [{ role: 'system', content: 'Update the summary.' }, { role: 'user', content: 'My name is Priya.' }] };
+    const first = await (await chat(summaryCall)).json();
+    assert.equal(first.choices[0].message.content, '');
+    assert.equal(first.choices[0].finish_reason, 'length');
+    assert.equal(await complete([{ role: 'user', content: 'Hi' }]), 'From the queue.');
+    const second = await (await chat(summaryCall)).json();
+    assert.equal(second.choices[0].message.content, "The user's name is Priya.", 'both queues are used up');
+    assert.equal(second.choices[0].finish_reason, 'stop');
+    assert.deepEqual(mock.config.summaryQueue, []);
+  });
+});
+
 describe('CORS and control endpoints', () => {
   it('answers an OPTIONS preflight with 204 and the CORS headers', async () => {
     const res = await fetch(`${mock.url}/v1/chat/completions`, {

@@ -200,6 +200,61 @@ describe('send loop', { timeout: 300_000 }, () => {
     assert.match(details, /\(128 reasoning\)/);
   });
 
+  /** Summary memory with a reasoning model and a small budget; runs `body`, then puts the defaults back. */
+  async function withReasoningSummary(body) {
+    await chat.configure({ model: 'gpt-5-mini', memory: 'summary', contextBudget: 400 });
+    try {
+      await body();
+    } finally {
+      await chat.configure({ model: UI.defaultModel, memory: 'window', contextBudget: 16000 });
+    }
+  }
+
+  /** Send turns until a summary call was made (at most `max`); returns the summary calls. */
+  async function talkUntilSummarised(max = 8) {
+    await chat.sendAndWait('My name is Priya.');
+    for (let turn = 1; turn <= max; turn++) {
+      const calls = servers.mock.requests.filter((r) => r.body?.stream === false);
+      if (calls.length) return calls;
+      await chat.sendAndWait(`Tell me about the sea, part ${turn}.`);
+    }
+    return servers.mock.requests.filter((r) => r.body?.stream === false);
+  }
+
+  it('a reasoning model gets room to reason for the summary, and an empty one is asked again', async () => {
+    await withReasoningSummary(async () => {
+      servers.mock.configure({
+        replyWords: 60,
+        summaryQueue: [{ replyText: '', finishReason: 'length', reasoningTokens: 2100 }],
+      });
+      const calls = await talkUntilSummarised();
+      assert.equal(calls.length, 2, 'the empty summary was asked for once more');
+      const [first, second] = calls.map((c) => c.body);
+      assert.equal(first.reasoning_effort, 'minimal');
+      assert.ok(first.max_completion_tokens >= 2000, `room to reason: ${first.max_completion_tokens}`);
+      assert.ok(second.max_completion_tokens > first.max_completion_tokens, 'more room the second time');
+      const reply = await lastReply('complete');
+      assert.equal(reply.note, null, 'the reply was sent');
+      const stored = await chat.storedConversation();
+      assert.match(stored.summary?.text ?? '', /The user's name is Priya\./);
+      assert.equal(stored.summary_usage.reasoning_tokens, 2100, 'the reasoning of the summary calls is counted');
+    });
+  });
+
+  it('a summary that stays empty keeps the chat going, with a notice', async () => {
+    await withReasoningSummary(async () => {
+      const empty = { replyText: '', finishReason: 'length' };
+      servers.mock.configure({ replyWords: 60, summaryQueue: [empty, empty] });
+      const calls = await talkUntilSummarised();
+      assert.ok(calls.length >= 2);
+      const reply = await lastReply('complete');
+      assert.equal(reply.note, null, 'the reply was sent all the same');
+      await chat.waitForNotice(/^The summary was not updated: .*; the previous summary is kept\.$/);
+      assert.equal((await chat.storedConversation()).summary ?? null, null, 'no empty summary was kept');
+      await chat.button(UI.buttons.dismiss).click();
+    });
+  });
+
   it('logged no errors in the page besides the failed request', () => {
     browser.assertNoErrors({ allow: [/status of 500/] });
   });
