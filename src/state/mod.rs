@@ -40,7 +40,7 @@ pub struct ChatState {
     pub conversation: RwSignal<Conversation>,
     /// A conversation the user left while its reply streams: the reply goes on into it,
     /// and it is saved under its own key.
-    pub background: RwSignal<Option<Conversation>>,
+    background: RwSignal<Option<Conversation>>,
     /// Bumped for every streamed chunk: the streaming message re-reads its text, and
     /// nothing else in the list re-renders.
     pub stream_revision: RwSignal<u64>,

@@ -162,6 +162,26 @@ describe('send loop', { timeout: 300_000 }, () => {
     assert.equal(stored.messages.at(-1).status.state, 'complete');
   });
 
+  it('Stop stops a reply streaming in the background, and its partial text is kept', async () => {
+    const text = 'A long answer I will stop from elsewhere.';
+    servers.mock.configure({ delayMs: 100, replyWords: 60 });
+    await chat.send(text);
+    await chat.waitForStreamingText((t) => words(t) >= 3);
+    await chat.newChat();
+    await chat.stop();
+    await chat.sendButton.waitFor({ timeout: 5_000 });
+    const [request] = await requests(1);
+    await chat.waitUntil(() => request.aborted, { timeout: 3_000, message: 'the request to be cancelled' });
+
+    await chat.openConversation(text);
+    const stopped = await lastReply('stopped');
+    assert.ok(stopped.text.length > 0, 'the partial reply is kept');
+    assert.ok(request.reply.startsWith(stopped.text), `"${stopped.text}" is the start of the reply`);
+    assert.equal(stopped.note, 'Stopped');
+    const stored = await chat.storedConversation();
+    assert.equal(stored.messages.at(-1).status.state, 'stopped');
+  });
+
   it('a continuation retried after a 500 still sends the partial reply it continues', async () => {
     const text = 'Start a story I will stop.';
     servers.mock.configure({ delayMs: 100, replyWords: 60 });
