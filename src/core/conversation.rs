@@ -132,7 +132,8 @@ impl Conversation {
 
     /// Ends a reply with `status`. A reply that ends with no text at all is removed
     /// (there is nothing to keep), and a failure is then carried by the user message
-    /// it answered, so that message can be retried.
+    /// it answered, so that message can be retried; only an empty reply the model cut
+    /// off stays, to say why nothing came.
     pub fn finish_reply(&mut self, id: &MessageId, status: MessageStatus, now: f64) {
         self.updated_at = now;
         let Some(index) = self.messages.iter().position(|m| &m.id == id) else {
@@ -172,7 +173,7 @@ impl Conversation {
     }
 
     /// Any reply still marked as streaming (say, after the page was closed mid-reply)
-    /// is stopped: its partial text is kept.
+    /// is stopped: its partial text is kept. Empty replies go, except cut-off ones.
     pub fn settle_interrupted(&mut self) {
         for m in &mut self.messages {
             if m.status == MessageStatus::Streaming {
