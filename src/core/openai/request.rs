@@ -23,16 +23,21 @@ pub enum ReasoningEffort {
 }
 
 impl ReasoningEffort {
-    /// The least effort `model` accepts, for small chores such as a summary: `minimal`
-    /// for the gpt-5 family, `low` for the o-series, `None` for a model that does not
-    /// reason (it would reject the field).
+    /// The least effort `model` surely accepts, for small chores such as a summary:
+    /// `minimal` for gpt-5, gpt-5-mini and gpt-5-nano (and their dated snapshots), the
+    /// only models documented to take it; `low` for every other reasoning model (the
+    /// o-series, later gpt-5 versions); `None` for a model that does not reason (it
+    /// would reject the field).
     pub fn least_for(model: &str) -> Option<Self> {
         if !is_reasoning_model(model) {
             return None;
         }
         let m = model.trim().to_ascii_lowercase();
         let bare = m.rsplit('/').next().unwrap_or(&m);
-        Some(if bare.starts_with("gpt-5") {
+        let takes_minimal = ["gpt-5", "gpt-5-mini", "gpt-5-nano"]
+            .iter()
+            .any(|family| bare == *family || bare.starts_with(&format!("{family}-20")));
+        Some(if takes_minimal {
             ReasoningEffort::Minimal
         } else {
             ReasoningEffort::Low
@@ -182,14 +187,25 @@ mod tests {
         assert!(body(&o).get("reasoning_effort").is_none());
         o.model = "o4-mini".into();
         assert_eq!(body(&o)["reasoning_effort"], "low");
-        assert_eq!(
-            ReasoningEffort::least_for("gpt-5-nano"),
-            Some(ReasoningEffort::Minimal)
-        );
-        assert_eq!(
-            ReasoningEffort::least_for("openai/o3"),
-            Some(ReasoningEffort::Low)
-        );
+        for model in [
+            "gpt-5",
+            "gpt-5-nano",
+            "openai/gpt-5-mini",
+            "gpt-5-mini-2025-08-07",
+        ] {
+            assert_eq!(
+                ReasoningEffort::least_for(model),
+                Some(ReasoningEffort::Minimal),
+                "{model}"
+            );
+        }
+        for model in ["gpt-5.1", "gpt-5-codex", "o1", "openai/o3", "o4-mini"] {
+            assert_eq!(
+                ReasoningEffort::least_for(model),
+                Some(ReasoningEffort::Low),
+                "{model}"
+            );
+        }
         assert_eq!(ReasoningEffort::least_for("gpt-4.1"), None);
     }
 
