@@ -162,14 +162,16 @@ impl Conversation {
 
     /// Ends a reply with `status`. A reply that ends with no text at all is removed
     /// (there is nothing to keep), and a failure is then carried by the user message
-    /// it answered, so that message can be retried.
+    /// it answered, so that message can be retried; only an empty reply the model cut
+    /// off stays, to say why nothing came.
     pub fn finish_reply(&mut self, id: &MessageId, status: MessageStatus, now: f64) {
         self.updated_at = now;
         let Some(index) = self.messages.iter().position(|m| &m.id == id) else {
             return;
         };
         let reply = &mut self.messages[index];
-        if !reply.content.is_empty() {
+        // An empty reply the model cut off stays, so the user sees why nothing came.
+        if !reply.content.is_empty() || matches!(status, MessageStatus::CutOff { .. }) {
             reply.status = status;
             return;
         }
@@ -201,15 +203,29 @@ impl Conversation {
     }
 
     /// Any reply still marked as streaming (say, after the page was closed mid-reply)
-    /// is stopped: its partial text is kept.
+    /// is stopped: its partial text is kept. Empty replies go, except cut-off ones.
     pub fn settle_interrupted(&mut self) {
         for m in &mut self.messages {
             if m.status == MessageStatus::Streaming {
                 m.status = MessageStatus::Stopped;
             }
         }
-        self.messages
-            .retain(|m| !(m.role == Role::Assistant && m.content.is_empty()));
+        self.messages.retain(|m| {
+            m.role != Role::Assistant
+                || !m.content.is_empty()
+                || matches!(m.status, MessageStatus::CutOff { .. })
+        });
+    }
+
+    /// A copy to plan the continuation of reply `id` from, with that reply marked as it
+    /// was before it resumed (`before`): while it grows it is marked as streaming, which
+    /// is never sent, yet every attempt of a continuation must send its partial text.
+    pub fn resuming(&self, id: &MessageId, before: &MessageStatus) -> Conversation {
+        let mut copy = self.clone();
+        if let Some(m) = copy.message_mut(id) {
+            m.status = before.clone();
+        }
+        copy
     }
 }
 
@@ -412,6 +428,55 @@ mod tests {
         assert!(ours.messages[0].pinned);
         assert_eq!(ours.messages.len(), 1);
         assert_eq!(ours.updated_at, 5.0);
+    }
+
+    #[test]
+    fn a_reply_being_continued_is_sent_as_context_on_every_attempt() {
+        use crate::core::memory::{plan_messages, select_context, Budget, MemoryStrategy};
+        let mut c = conv();
+        c.push_user(Message::user(
+            MessageId("u1".into()),
+            "Tell me a story",
+            1.0,
+        ));
+        c.push(Message::pending_reply(MessageId("a1".into()), "m", 2.0));
+        c.append_to(&MessageId("a1".into()), "Once upon");
+        // A retried attempt: the reply is already marked as streaming again.
+        let budget = Budget {
+            context_budget: 10_000,
+            model_window: 128_000,
+            reply_reserve: 100,
+        };
+        let view = c.resuming(&MessageId("a1".into()), &MessageStatus::Stopped);
+        let plan = select_context(&view, "", MemoryStrategy::FullHistory, budget, |t| {
+            t.len() as u32
+        });
+        let sent: Vec<String> = plan_messages(&plan, &view, "")
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
+        assert_eq!(sent, ["Tell me a story", "Once upon"]);
+        assert_eq!(
+            c.messages[1].status,
+            MessageStatus::Streaming,
+            "the original is untouched"
+        );
+    }
+
+    #[test]
+    fn an_empty_reply_cut_off_by_the_filter_stays_to_say_so() {
+        use crate::core::message::CutOffReason;
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "hi", 1.0));
+        c.push(Message::pending_reply(MessageId("a1".into()), "m", 2.0));
+        let cut = MessageStatus::CutOff {
+            reason: CutOffReason::ContentFilter,
+        };
+        c.finish_reply(&MessageId("a1".into()), cut.clone(), 3.0);
+        c.settle_interrupted();
+        assert_eq!(c.messages.len(), 2);
+        assert_eq!(c.messages[1].status, cut);
+        assert_eq!(c.messages[0].status, MessageStatus::Complete);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::conversation::Conversation;
 use super::message::{Message, Role};
-use super::openai::request::WireMessage;
+use super::openai::request::{ReasoningEffort, RequestOptions, WireMessage};
 use super::tokens::{message_tokens, prompt_tokens};
 
 /// How the history is fitted into the budget.
@@ -302,6 +302,64 @@ pub fn summary_budget(limit: u32) -> u32 {
     (limit / 4).clamp(50, 500)
 }
 
+/// Tokens a reasoning model may spend thinking before it writes a summary, on top of the
+/// summary's own budget: its hidden reasoning counts against the same output limit, and
+/// with no room for it the reply comes back empty. Quadrupled for the one retry.
+pub const SUMMARY_REASONING_ALLOWANCE: u32 = 2_000;
+
+/// The options of summary call number `attempt` (0, then 1 for the retry with more
+/// room) for `model`, whose summary may have `max_tokens`. A reasoning model is asked
+/// for the least effort it accepts and given room to reason first.
+pub fn summary_options(model: &str, max_tokens: u32, attempt: u32) -> RequestOptions {
+    let reasoning_effort = ReasoningEffort::least_for(model);
+    let room = match (reasoning_effort, attempt) {
+        (Some(_), 0) => max_tokens.saturating_add(SUMMARY_REASONING_ALLOWANCE),
+        (Some(_), _) => max_tokens.saturating_add(SUMMARY_REASONING_ALLOWANCE * 4),
+        (None, 0) => max_tokens,
+        (None, _) => max_tokens.saturating_mul(2),
+    };
+    RequestOptions {
+        model: model.to_string(),
+        temperature: 0.2,
+        max_output_tokens: Some(room),
+        stream: false,
+        reasoning_effort,
+    }
+}
+
+/// What to do with the reply to summary call number `attempt`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryVerdict {
+    /// Replace the summary with this text.
+    Accept(String),
+    /// The reply was empty or cut off: ask once more with more room.
+    TryAgainWithMoreRoom,
+    /// Keep the previous summary, and say why.
+    Reject(SummaryRejected),
+}
+
+/// Judges a summary reply: its text, why the model stopped, its token count. An empty
+/// or cut-off reply never replaces the summary; the first is retried with more room.
+pub fn judge_summary(
+    text: &str,
+    finish_reason: Option<&str>,
+    tokens: u32,
+    max_tokens: u32,
+    attempt: u32,
+) -> SummaryVerdict {
+    let cut_off = finish_reason == Some("length");
+    let empty = text.trim().is_empty();
+    match (cut_off || empty, attempt) {
+        (true, 0) => SummaryVerdict::TryAgainWithMoreRoom,
+        (true, _) if empty => SummaryVerdict::Reject(SummaryRejected::Empty),
+        (true, _) => SummaryVerdict::Reject(SummaryRejected::CutOff),
+        (false, _) => match accept_summary(text, tokens, max_tokens) {
+            Ok(text) => SummaryVerdict::Accept(text),
+            Err(rejected) => SummaryVerdict::Reject(rejected),
+        },
+    }
+}
+
 /// The instructions for a summary call.
 pub const SUMMARY_PROMPT: &str = "You maintain the running summary of a conversation between a user and an assistant. \
 Update the previous summary with the new messages. Keep every durable fact: the user's name and other personal details, \
@@ -342,13 +400,21 @@ pub fn summary_request(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SummaryRejected {
     Empty,
-    TooLong { tokens: u32, max: u32 },
+    /// The model ran out of output room before the summary was complete.
+    CutOff,
+    TooLong {
+        tokens: u32,
+        max: u32,
+    },
 }
 
 impl std::fmt::Display for SummaryRejected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SummaryRejected::Empty => f.write_str("the model returned an empty summary"),
+            SummaryRejected::CutOff => {
+                f.write_str("the model ran out of room before the summary was complete")
+            }
             SummaryRejected::TooLong { tokens, max } => write!(
                 f,
                 "the summary was {tokens} tokens, over its budget of {max}"
@@ -380,6 +446,7 @@ mod tests {
     use super::*;
     use crate::core::conversation::{ConversationId, Summary};
     use crate::core::message::{MessageId, MessageStatus};
+    use crate::core::openai::request::ChatRequest;
 
     /// One token per word, so tests can reason about sizes.
     fn words(text: &str) -> u32 {
@@ -546,6 +613,103 @@ mod tests {
             })
         );
         assert_eq!(accept_summary(" ok ", 1, 10), Ok("ok".into()));
+    }
+
+    #[test]
+    fn a_reasoning_model_gets_a_small_effort_and_room_to_reason_before_the_summary() {
+        for (model, effort) in [
+            ("gpt-5-mini", "minimal"),
+            ("gpt-5", "minimal"),
+            ("o4-mini", "low"),
+            ("o3", "low"),
+        ] {
+            let body: serde_json::Value = serde_json::from_str(
+                &ChatRequest::new(&summary_options(model, 250, 0), Vec::new()).to_json(),
+            )
+            .unwrap();
+            assert_eq!(body["reasoning_effort"], effort, "{model}: {body}");
+            let room = body["max_completion_tokens"].as_u64().unwrap_or(0);
+            assert!(
+                room >= 250 + 1_000,
+                "{model}: only {room} tokens for reasoning and the summary"
+            );
+        }
+        let body: serde_json::Value = serde_json::from_str(
+            &ChatRequest::new(&summary_options("gpt-4o-mini", 250, 0), Vec::new()).to_json(),
+        )
+        .unwrap();
+        assert!(body.get("reasoning_effort").is_none());
+        assert_eq!(body["max_tokens"], 250);
+    }
+
+    #[test]
+    fn the_retry_of_a_summary_gets_more_room() {
+        let first = summary_options("gpt-5-mini", 250, 0)
+            .max_output_tokens
+            .unwrap_or(0);
+        let second = summary_options("gpt-5-mini", 250, 1)
+            .max_output_tokens
+            .unwrap_or(0);
+        assert!(second > first);
+        assert_eq!(
+            summary_options("gpt-4o", 250, 1).max_output_tokens,
+            Some(500)
+        );
+    }
+
+    #[test]
+    fn an_empty_or_cut_off_summary_is_retried_once_then_never_replaces_the_old_one() {
+        use SummaryVerdict::*;
+        let table = [
+            ("", Some("length"), 0, 0, TryAgainWithMoreRoom),
+            ("", Some("stop"), 0, 0, TryAgainWithMoreRoom),
+            (
+                "The user is Sam",
+                Some("length"),
+                0,
+                0,
+                TryAgainWithMoreRoom,
+            ),
+            ("", Some("length"), 0, 1, Reject(SummaryRejected::Empty)),
+            (
+                "The user is Sam",
+                Some("length"),
+                5,
+                1,
+                Reject(SummaryRejected::CutOff),
+            ),
+            (
+                "The user is Sam.",
+                Some("stop"),
+                5,
+                0,
+                Accept("The user is Sam.".into()),
+            ),
+            (
+                "The user is Sam.",
+                None,
+                5,
+                1,
+                Accept("The user is Sam.".into()),
+            ),
+            (
+                "long",
+                Some("stop"),
+                11,
+                0,
+                Reject(SummaryRejected::TooLong {
+                    tokens: 11,
+                    max: 10,
+                }),
+            ),
+        ];
+        for (text, finish, tokens, attempt, expected) in table {
+            assert_eq!(
+                judge_summary(text, finish, tokens, 10, attempt),
+                expected,
+                "{text:?} {finish:?} attempt {attempt}"
+            );
+        }
     }
 
     #[test]

@@ -176,6 +176,7 @@ mod tests {
             prompt_tokens: 1_000_000,
             completion_tokens: 500_000,
             total_tokens: 1_500_000,
+            ..Usage::default()
         };
         assert!((resolve("gpt-4o-mini", &[]).cost(&usage) - 0.45).abs() < 1e-9);
     }

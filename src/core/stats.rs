@@ -2,7 +2,7 @@
 
 use super::conversation::Conversation;
 use super::memory::ContextPlan;
-use super::message::{Role, Usage};
+use super::message::{Message, Role, Usage};
 use super::models::{self, ModelInfo};
 
 /// The figures shown for a conversation.
@@ -11,7 +11,8 @@ pub struct Stats {
     pub messages: usize,
     /// Prompt tokens of the next request.
     pub next_request_tokens: u32,
-    /// Tokens the API reported for every reply and summary call.
+    /// Tokens the API reported for every reply and summary call (reasoning included in
+    /// the output, and counted apart too).
     pub used: Usage,
     /// Estimated US dollars, from catalog prices (unknown models count as free).
     pub cost: f64,
@@ -33,10 +34,11 @@ pub fn format_count(n: u32) -> String {
     out
 }
 
-fn add(total: &mut Usage, usage: &Usage) {
-    total.prompt_tokens += usage.prompt_tokens;
-    total.completion_tokens += usage.completion_tokens;
-    total.total_tokens += usage.total_tokens;
+/// What the request that produced `message` cost in US dollars, at the prices of the
+/// model that wrote it; `None` without usage or model.
+pub fn message_cost(message: &Message, custom: &[ModelInfo]) -> Option<f64> {
+    let (usage, model) = (message.usage.as_ref()?, message.model.as_ref()?);
+    Some(models::resolve(model, custom).cost(usage))
 }
 
 /// The statistics of `conversation`, given the plan of its next request. Summary calls
@@ -50,12 +52,12 @@ pub fn stats(
     let mut used = Usage::default();
     let mut cost = 0.0;
     for m in &conversation.messages {
-        if let (Some(usage), Some(model)) = (&m.usage, &m.model) {
-            add(&mut used, usage);
-            cost += models::resolve(model, custom).cost(usage);
+        if let (Some(usage), Some(cost_of)) = (&m.usage, message_cost(m, custom)) {
+            used.add(usage);
+            cost += cost_of;
         }
     }
-    add(&mut used, &conversation.summary_usage);
+    used.add(&conversation.summary_usage);
     cost += summary_model.cost(&conversation.summary_usage);
     let last_reply = conversation
         .messages
@@ -81,6 +83,24 @@ mod tests {
     use crate::core::models::resolve;
 
     #[test]
+    fn a_reply_by_a_custom_model_costs_that_models_prices() {
+        let custom = ModelInfo {
+            id: "my-local-model".into(),
+            context_window: 8_192,
+            encoding: crate::core::tokens::Encoding::O200kBase,
+            input_per_million: 1.0,
+            output_per_million: 2.0,
+        };
+        let mut reply = Message::pending_reply(MessageId("a".into()), "my-local-model", 1.0);
+        reply.usage = serde_json::from_str(
+            r#"{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000}"#,
+        )
+        .ok();
+        let cost = message_cost(&reply, std::slice::from_ref(&custom)).unwrap_or(-1.0);
+        assert!((cost - 3.0).abs() < 1e-9, "cost {cost}");
+    }
+
+    #[test]
     fn counts_get_thousands_separators() {
         assert_eq!(format_count(0), "0");
         assert_eq!(format_count(999), "999");
@@ -99,6 +119,7 @@ mod tests {
             prompt_tokens: 1_000_000,
             completion_tokens: 0,
             total_tokens: 1_000_000,
+            reasoning_tokens: 10,
         });
         reply.sent_tokens = Some(999_999);
         c.push(reply);
@@ -106,6 +127,7 @@ mod tests {
             prompt_tokens: 0,
             completion_tokens: 1_000_000,
             total_tokens: 1_000_000,
+            reasoning_tokens: 5,
         };
         let budget = Budget {
             context_budget: 1000,
@@ -118,6 +140,7 @@ mod tests {
         let s = stats(&c, &plan, &resolve("gpt-4o-mini", &[]), &[]);
         assert_eq!(s.messages, 2);
         assert_eq!(s.used.total_tokens, 2_000_000);
+        assert_eq!(s.used.reasoning_tokens, 15, "reasoning tokens add up");
         assert!((s.cost - (0.15 + 0.60)).abs() < 1e-9);
         assert_eq!(s.last_sent_tokens, Some(999_999));
         assert_eq!(s.last_reported_tokens, Some(1_000_000));

@@ -581,6 +581,7 @@ mod tests {
             prompt_tokens: 22,
             completion_tokens: 8,
             total_tokens: 30,
+            ..Usage::default()
         });
         reply.pinned = true;
         c.push(reply);

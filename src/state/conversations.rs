@@ -76,16 +76,21 @@ impl ChatState {
         }
     }
 
-    /// Opens a stored conversation.
+    /// Opens a stored conversation. A reply streaming into the one left goes on in the
+    /// background; a conversation replying in the background is taken back as it is
+    /// now, not read from its stored copy.
     pub fn open(&self, id: &ConversationId) {
         if self.conversation.with_untracked(|c| &c.id == id) {
             return;
         }
-        let Some(conversation) = self.read_conversation(id) else {
+        let Some(conversation) = self
+            .take_background(id)
+            .or_else(|| self.read_conversation(id))
+        else {
             return;
         };
-        self.stop();
         self.save();
+        self.keep_reply_going();
         self.conversation.set(conversation);
         self.index.update(|i| i.current = Some(id.clone()));
         let index = self.index.with_untracked(persist::encode);

@@ -1,10 +1,13 @@
 //! The app's state: one `Copy` handle over the signals, and the actions that change
 //! them. Components read signals and call actions; every decision is made in `core`.
 
+mod background;
 pub mod conversations;
 mod edit;
+mod reply;
 mod send;
 pub mod store;
+mod summary;
 pub mod tokens;
 pub mod transfer;
 
@@ -19,7 +22,7 @@ use crate::core::tokens::TokenCache;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage::{self, StorageError};
 use crate::platform::tokenizer::Tokenizer;
-pub use send::RetryNotice;
+pub use reply::RetryNotice;
 use tokens::{plan_for, PlanView, TokenizerState};
 
 /// How long the composer must be idle before the plan includes the draft.
@@ -35,6 +38,9 @@ pub struct ChatState {
     /// The API key; stored only when the user ticked "Remember on this device".
     pub api_key: RwSignal<String>,
     pub conversation: RwSignal<Conversation>,
+    /// A conversation the user left while its reply streams: the reply goes on into it,
+    /// and it is saved under its own key.
+    background: RwSignal<Option<Conversation>>,
     /// Bumped for every streamed chunk: the streaming message re-reads its text, and
     /// nothing else in the list re-renders.
     pub stream_revision: RwSignal<u64>,
@@ -122,6 +128,7 @@ impl ChatState {
             effective,
             api_key: RwSignal::new(loaded.api_key),
             conversation,
+            background: RwSignal::new(None),
             stream_revision: RwSignal::new(0),
             streaming: RwSignal::new(None),
             settings_open: RwSignal::new(needs_setup),
@@ -373,10 +380,11 @@ impl ChatState {
         self.save();
     }
 
-    /// Starts an empty conversation; the current one stays stored.
+    /// Starts an empty conversation; the current one stays stored, and a reply it is
+    /// receiving goes on in the background.
     pub fn new_chat(&self) {
-        self.stop();
         self.save();
+        self.keep_reply_going();
         let conversation = Conversation::new(ConversationId(new_id()), now_ms());
         self.index
             .update(|i| i.current = Some(conversation.id.clone()));
@@ -386,7 +394,7 @@ impl ChatState {
         self.report(result);
     }
 
-    /// Stops the streaming reply; its partial text is kept.
+    /// Stops the streaming reply, in whichever conversation; its partial text is kept.
     pub fn stop(&self) {
         if self.is_busy() {
             self.stop_requested.set_value(true);

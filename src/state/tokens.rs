@@ -114,6 +114,7 @@ impl ChatState {
                         temperature: s.temperature,
                         max_output_tokens: s.max_output_tokens,
                         stream: true,
+                        reasoning_effort: None,
                     };
                     let body = ChatRequest::new(&options, messages).to_json();
                     serde_json::from_str::<serde_json::Value>(&body)
@@ -175,29 +176,24 @@ impl ChatState {
         }
     }
 
-    /// Counts everything a request for the open conversation needs, then returns the
-    /// plan for `budget`.
-    pub(super) async fn exact_plan(&self, budget: Budget) -> PlanView {
-        let (encoding, texts) = self.effective.with_untracked(|s| {
-            self.conversation.with_untracked(|c| {
-                (
-                    s.model_info().encoding,
-                    texts_of(s, c, "").collect::<Vec<_>>(),
-                )
-            })
-        });
+    /// Counts everything a request for `conversation` needs, then returns its plan for
+    /// `budget` under `settings`.
+    pub(super) async fn exact_plan(
+        &self,
+        settings: &Settings,
+        conversation: &Conversation,
+        budget: Budget,
+    ) -> PlanView {
+        let encoding = settings.model_info().encoding;
+        let texts = texts_of(settings, conversation, "").collect::<Vec<_>>();
         // A request never waits on the tokenizer for long: past this, estimates are used
         // (and shown as such) rather than holding the message back.
         const COUNT_WAIT_MS: f64 = 5_000.0;
         let counting = std::pin::pin!(self.ensure_counted(encoding, texts));
         let patience = std::pin::pin!(crate::platform::clock::sleep(COUNT_WAIT_MS));
         futures::future::select(counting, patience).await;
-        self.effective.with_untracked(|s| {
-            self.conversation.with_untracked(|c| {
-                self.token_cache
-                    .with_value(|cache| plan_for(s, c, "", budget, cache))
-            })
-        })
+        self.token_cache
+            .with_value(|cache| plan_for(settings, conversation, "", budget, cache))
     }
 
     /// The exact count of `text`, counting it first if needed; an estimate if the

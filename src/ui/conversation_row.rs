@@ -20,8 +20,8 @@ fn marked(text: String, needle: &str) -> impl IntoView {
         .collect_view()
 }
 
-/// A conversation's title (and the matching excerpt during a search), with Rename and
-/// Delete.
+/// A conversation's title (and the matching excerpt during a search, or "replying…"
+/// while its reply streams in the background), with Rename and Delete.
 #[component]
 pub fn ConversationRow(
     /// The conversation and what matched.
@@ -55,6 +55,9 @@ pub fn ConversationRow(
                 <button type="button" class="open" aria-current=move || current().then_some("page")
                     on:click=move |_| { state.open(&id.get_value()); on_open(); }>
                     <span class="title">{marked(title.clone(), &needle)}</span>
+                    <Show when=move || state.is_replying_in_background(&id.get_value())>
+                        <span class="replying">" replying…"</span>
+                    </Show>
                     {hit.excerpt.clone().map(|e| view! { <span class="excerpt">{marked(e, &needle)}</span> })}
                 </button>
             }>

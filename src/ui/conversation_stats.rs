@@ -33,7 +33,12 @@ pub fn ConversationStats() -> impl IntoView {
             <dt>"Used"</dt>
             <dd>{move || {
                 let u = figures().used;
-                format!("{} tokens ({} in, {} out)", tokens(u.total_tokens), tokens(u.prompt_tokens), tokens(u.completion_tokens))
+                let reasoning = if u.reasoning_tokens > 0 {
+                    format!(", {} of them reasoning", tokens(u.reasoning_tokens))
+                } else {
+                    String::new()
+                };
+                format!("{} tokens ({} in, {} out{reasoning})", tokens(u.total_tokens), tokens(u.prompt_tokens), tokens(u.completion_tokens))
             }}</dd>
             <dt>"Cost"</dt>
             <dd>{move || format!("${:.4}", figures().cost)}</dd>

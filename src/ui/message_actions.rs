@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::core::message::{Message, MessageStatus, Role};
-use crate::core::stats::format_count;
+use crate::core::message::{Message, MessageStatus, Recovery, Role};
+use crate::core::models::ModelInfo;
+use crate::core::stats::{format_count, message_cost};
 use crate::platform::clipboard::copy;
 use crate::state::ChatState;
 
@@ -25,16 +26,16 @@ pub fn MessageActions(
             .with(|c| c.messages.last().map(|m| &m.id) == Some(&id.get_value()))
     };
     let idle = move || state.streaming.with(Option::is_none);
-    let cut_off = matches!(
-        message.status,
-        MessageStatus::Stopped | MessageStatus::Failed { .. }
-    );
-    let failed_user = message.role == Role::User && cut_off;
+    // Retry and Edit for a failed user message; Retry and Continue for a reply that
+    // stopped, was cut off or failed.
+    let recovery = message.recovery();
+    let recoverable = !recovery.is_empty();
+    let failed_user = recovery.contains(&Recovery::Edit);
     let user = message.role == Role::User;
     let assistant = message.role == Role::Assistant;
     let complete_reply = assistant && message.status == MessageStatus::Complete;
     let show_details = RwSignal::new(false);
-    let details = details_text(&message);
+    let details = StoredValue::new(message.clone());
     let pinned = message.pinned;
     let copy_label = RwSignal::new("Copy");
     let on_copy = move |_| {
@@ -50,7 +51,7 @@ pub fn MessageActions(
     }
     view! {
         <div class="message-actions">
-            <Show when=move || cut_off && is_last() && idle()>
+            <Show when=move || recoverable && is_last() && idle()>
                 <span class="recovery">
                 <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
                 {if failed_user {
@@ -76,7 +77,7 @@ pub fn MessageActions(
             <Show when=move || show_details.get()>
                 <span class="details">
                     {format!("{} tokens · ", format_count(state.count_of(&content.get_value()).0))}
-                    {details.clone()}
+                    {move || details.with_value(|m| state.effective.with(|s| details_text(m, &s.custom_models)))}
                 </span>
             </Show>
         </div>
@@ -84,24 +85,29 @@ pub fn MessageActions(
     .into_any()
 }
 
-/// Model, usage, cost and time of a message, as one line.
-fn details_text(m: &Message) -> String {
+/// Model, usage (reasoning included), cost and time of a message, as one line. The cost
+/// uses the model's prices as the rest of the app finds them, custom models included.
+fn details_text(m: &Message, custom: &[ModelInfo]) -> String {
     let mut parts = Vec::new();
     if let Some(model) = &m.model {
         parts.push(model.clone());
     }
     if let Some(u) = &m.usage {
-        parts.push(format!(
+        let mut line = format!(
             "API: {} in, {} out",
             format_count(u.prompt_tokens),
             format_count(u.completion_tokens)
-        ));
-        if let Some(model) = &m.model {
-            parts.push(format!(
-                "${:.5}",
-                crate::core::models::resolve(model, &[]).cost(u)
+        );
+        if u.reasoning_tokens > 0 {
+            line.push_str(&format!(
+                " ({} reasoning)",
+                format_count(u.reasoning_tokens)
             ));
         }
+        parts.push(line);
+    }
+    if let Some(cost) = message_cost(m, custom) {
+        parts.push(format!("${cost:.5}"));
     }
     if let Some(sent) = m.sent_tokens {
         parts.push(format!("sent {} tokens", format_count(sent)));

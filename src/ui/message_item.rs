@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::message_actions::MessageActions;
 use super::message_body::MessageBody;
 use super::message_editor::MessageEditor;
-use crate::core::message::{MessageId, MessageStatus, Role};
+use crate::core::message::{MessageId, Role};
 use crate::state::ChatState;
 
 /// A message with its role, text, what the next request does with it, how it ended, and
@@ -29,16 +29,8 @@ pub fn MessageItem(
         Role::Assistant => "Mnemo",
         Role::System => "System",
     };
-    let note = match &message.status {
-        MessageStatus::Stopped => Some("Stopped".to_string()),
-        MessageStatus::Failed { error } if message.role == Role::User => {
-            Some(format!("Not sent: {}", error.hint()))
-        }
-        MessageStatus::Failed { error } => {
-            Some(format!("Interrupted: {} {}", error.message, error.hint()))
-        }
-        _ => None,
-    };
+    // How it ended, in words: stopped, cut off (and why), not sent, interrupted.
+    let note = message.note();
     // What the next request does with this message: sent, dropped, in the summary…
     let fate = move || {
         state.plan.with(|p| {

@@ -26,7 +26,11 @@ export const DEFAULT_CONFIG = Object.freeze({
   crlf: false, // use \r\n line endings in the SSE stream
   keepalive: false, // interleave `: keepalive` comments and `event: message` lines
   usageStyle: 'empty-choices', // or 'empty-delta'
+  finishReason: 'stop', // finish_reason of the reply ('length', 'content_filter', …)
+  stallAfterFinish: false, // after the finish_reason (and usage) chunk, go silent without [DONE] until the client leaves
+  reasoningTokens: null, // report this many reasoning tokens in usage.completion_tokens_details
   queue: [], // one-shot entries, each merged over the base config for one chat request
+  summaryQueue: [], // like queue, for summary requests only (taken before queue while not empty)
 });
 
 const ERROR_STATUSES_5XX = new Set([500, 502, 503, 504]);
@@ -185,11 +189,14 @@ function estimateTokens(text) {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function usageFor(body, reply) {
+function usageFor(body, reply, reasoningTokens = null) {
   const messages = Array.isArray(body?.messages) ? body.messages : [];
   const prompt = messages.reduce((n, m) => n + 4 + estimateTokens(messageText(m)), 3);
-  const completion = estimateTokens(reply);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const reasoning = Number(reasoningTokens) || 0;
+  const completion = estimateTokens(reply) + reasoning;
+  const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (reasoningTokens != null) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  return usage;
 }
 
 function maskKey(authorization) {
@@ -308,13 +315,13 @@ function parseJson(text) {
 }
 
 function cloneDefaults() {
-  return { ...DEFAULT_CONFIG, queue: [] };
+  return { ...DEFAULT_CONFIG, queue: [], summaryQueue: [] };
 }
 
 function mergeConfig(target, opts) {
   if (!opts || typeof opts !== 'object' || Array.isArray(opts)) return target;
   for (const [key, value] of Object.entries(opts)) {
-    if (key === 'queue') target.queue = Array.isArray(value) ? value.map((e) => ({ ...e })) : [];
+    if (key === 'queue' || key === 'summaryQueue') target[key] = Array.isArray(value) ? value.map((e) => ({ ...e })) : [];
     else target[key] = value;
   }
   return target;
@@ -332,7 +339,7 @@ export async function startMockServer({ port = 0 } = {}) {
 
   const configure = (opts = {}) => {
     mergeConfig(config, opts);
-    return { ...config, queue: [...config.queue] };
+    return { ...config, queue: [...config.queue], summaryQueue: [...config.summaryQueue] };
   };
   const reset = () => {
     config = cloneDefaults();
@@ -341,9 +348,11 @@ export async function startMockServer({ port = 0 } = {}) {
 
   /** Effective config for one chat request: base, then queue entry, then per-request overrides. */
   const takeConfig = (req, body) => {
-    const { queue, ...base } = config;
+    const { queue, summaryQueue, ...base } = config;
     const effective = { ...base };
-    if (queue.length) mergeConfig(effective, queue.shift());
+    const summary = Array.isArray(body?.messages) && isSummaryRequest(body);
+    if (summary && summaryQueue.length) mergeConfig(effective, summaryQueue.shift());
+    else if (queue.length) mergeConfig(effective, queue.shift());
     const scenario = req.headers['x-mock-scenario'];
     if (scenario) {
       const parsed = parseJson(scenario);
@@ -352,6 +361,7 @@ export async function startMockServer({ port = 0 } = {}) {
     const model = /^mock-status-(\d{3})$/.exec(typeof body?.model === 'string' ? body.model : '');
     if (model) effective.status = Number(model[1]);
     delete effective.queue;
+    delete effective.summaryQueue;
     return effective;
   };
 
@@ -415,7 +425,7 @@ export async function startMockServer({ port = 0 } = {}) {
     const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
     const id = `chatcmpl-mock${String(entry.id).padStart(6, '0')}`;
     const created = Math.floor(entry.time / 1000);
-    const usage = usageFor(body, reply);
+    const usage = usageFor(body, reply, cfg.reasoningTokens);
 
     if (!body.stream) {
       entry.completed = true;
@@ -433,7 +443,7 @@ export async function startMockServer({ port = 0 } = {}) {
               index: 0,
               message: { role: 'assistant', content: reply, refusal: null },
               logprobs: null,
-              finish_reason: 'stop',
+              finish_reason: cfg.finishReason,
             },
           ],
           usage,
@@ -518,7 +528,7 @@ export async function startMockServer({ port = 0 } = {}) {
     configure,
     reset,
     get config() {
-      return { ...config, queue: [...config.queue] };
+      return { ...config, queue: [...config.queue], summaryQueue: [...config.summaryQueue] };
     },
     close: () =>
       new Promise((resolve) => {
@@ -630,10 +640,14 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     sent++;
   }
   if (gone) return;
-  await event(chunk({}, 'stop'));
+  await event(chunk({}, cfg.finishReason));
   if (includeUsage) {
     const choices = cfg.usageStyle === 'empty-delta' ? [{ index: 0, delta: {}, logprobs: null, finish_reason: null }] : [];
     await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices, usage });
+  }
+  if (cfg.stallAfterFinish) {
+    await new Promise((resolve) => (gone ? resolve() : res.once('close', resolve)));
+    return;
   }
   await event('[DONE]');
   entry.completed = true;

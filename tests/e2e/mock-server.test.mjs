@@ -356,6 +356,55 @@ describe('streaming', () => {
     assert.ok(await waitFor(() => mock.requests[0].aborted), 'the request is marked aborted');
   });
 
+  it('finishReason sets the finish_reason of a streamed and a non-streamed reply', async () => {
+    mock.configure({ finishReason: 'length', delayMs: 0 });
+    const { chunks, done } = parseStream(await streamText('Hi'));
+    assert.ok(done);
+    assert.equal(chunks.at(-2).choices[0].finish_reason, 'length');
+    const res = await chat({ messages: [{ role: 'user', content: 'Hi' }] });
+    assert.equal((await res.json()).choices[0].finish_reason, 'length');
+  });
+
+  it('stallAfterFinish sends the finish_reason and usage, then goes silent without [DONE]', async () => {
+    mock.configure({ stallAfterFinish: true, delayMs: 0 });
+    const controller = new AbortController();
+    const res = await chat(streamBody('Hi'), { signal: controller.signal });
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let raw = '';
+    const pump = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          raw += decoder.decode(value, { stream: true });
+        }
+      } catch {
+        /* aborted */
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 400));
+    const { chunks, content, done } = parseStream(raw);
+    assert.equal(content, mock.requests[0].reply);
+    assert.equal(chunks.at(-2).choices[0].finish_reason, 'stop');
+    assert.ok(chunks.at(-1).usage.total_tokens > 0);
+    assert.equal(done, false, 'no [DONE]');
+    assert.equal(mock.requests[0].completed, false);
+    controller.abort();
+    await pump;
+    assert.ok(await waitFor(() => mock.requests[0].aborted), 'the request is marked aborted');
+  });
+
+  it('reasoningTokens adds reasoning to the completion tokens and reports it in the details', async () => {
+    mock.configure({ reasoningTokens: 250, delayMs: 0 });
+    const usage = parseStream(await streamText('Hi')).chunks.at(-1).usage;
+    assert.deepEqual(usage.completion_tokens_details, { reasoning_tokens: 250 });
+    assert.ok(usage.completion_tokens > 250);
+    assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
+    const plain = await chat({ messages: [{ role: 'user', content: 'Hi' }] });
+    assert.equal((await plain.json()).usage.completion_tokens_details.reasoning_tokens, 250);
+  });
+
   it('marks a stream the client abandons as aborted', async () => {
     mock.configure({ delayMs: 50 });
     const controller = new AbortController();
@@ -475,6 +524,21 @@ describe('queue', () => {
     assert.deepEqual(statuses, [500, 500, 200, 200]);
     assert.equal(mock.requests[2].reply.split(' ').length, 12);
     assert.deepEqual(mock.config.queue, []);
+  });
+});
+
+describe('summaryQueue', () => {
+  it('answers summary requests from summaryQueue and leaves queue to the others', async () => {
+    mock.configure({ queue: [{ replyText: 'From the queue.' }], summaryQueue: [{ replyText: '', finishReason: 'length' }] });
+    const summaryCall = { messages: [{ role: 'system', content: 'Update the summary.' }, { role: 'user', content: 'My name is Priya.' }] };
+    const first = await (await chat(summaryCall)).json();
+    assert.equal(first.choices[0].message.content, '');
+    assert.equal(first.choices[0].finish_reason, 'length');
+    assert.equal(await complete([{ role: 'user', content: 'Hi' }]), 'From the queue.');
+    const second = await (await chat(summaryCall)).json();
+    assert.equal(second.choices[0].message.content, "The user's name is Priya.", 'both queues are used up');
+    assert.equal(second.choices[0].finish_reason, 'stop');
+    assert.deepEqual(mock.config.summaryQueue, []);
   });
 });
 

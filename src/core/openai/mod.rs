@@ -6,6 +6,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod stream;
+pub mod turn;
 
 /// The URL of the Chat Completions endpoint under a base URL such as
 /// `https://api.openai.com/v1` (a trailing slash is allowed).

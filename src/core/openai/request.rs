@@ -11,14 +11,51 @@ pub struct WireMessage {
     pub content: String,
 }
 
+/// How much a reasoning model thinks before it answers (`reasoning_effort`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReasoningEffort {
+    /// gpt-5 family only.
+    Minimal,
+    Low,
+    Medium,
+    High,
+}
+
+impl ReasoningEffort {
+    /// The least effort `model` surely accepts, for small chores such as a summary:
+    /// `minimal` for gpt-5, gpt-5-mini and gpt-5-nano (and their dated snapshots), the
+    /// only models documented to take it; `low` for every other reasoning model (the
+    /// o-series, later gpt-5 versions); `None` for a model that does not reason (it
+    /// would reject the field).
+    pub fn least_for(model: &str) -> Option<Self> {
+        if !is_reasoning_model(model) {
+            return None;
+        }
+        let m = model.trim().to_ascii_lowercase();
+        let bare = m.rsplit('/').next().unwrap_or(&m);
+        let takes_minimal = ["gpt-5", "gpt-5-mini", "gpt-5-nano"]
+            .iter()
+            .any(|family| bare == *family || bare.starts_with(&format!("{family}-20")));
+        Some(if takes_minimal {
+            ReasoningEffort::Minimal
+        } else {
+            ReasoningEffort::Low
+        })
+    }
+}
+
 /// The options of a request that do not come from the messages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestOptions {
     pub model: String,
     pub temperature: f32,
-    /// `None` leaves the reply length to the model.
+    /// `None` leaves the reply length to the model. For a reasoning model this limit
+    /// covers its hidden reasoning too.
     pub max_output_tokens: Option<u32>,
     pub stream: bool,
+    /// Sent to reasoning models only; `None` leaves it to the model.
+    pub reasoning_effort: Option<ReasoningEffort>,
 }
 
 #[derive(Debug, Serialize)]
@@ -40,6 +77,8 @@ pub struct ChatRequest {
     pub max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_completion_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<ReasoningEffort>,
 }
 
 /// Whether a model is a reasoning model (o-series, gpt-5 family): these take
@@ -65,6 +104,7 @@ impl ChatRequest {
             temperature: (!reasoning).then_some(options.temperature),
             max_tokens: options.max_output_tokens.filter(|_| !reasoning),
             max_completion_tokens: options.max_output_tokens.filter(|_| reasoning),
+            reasoning_effort: options.reasoning_effort.filter(|_| reasoning),
         }
     }
 
@@ -85,6 +125,7 @@ mod tests {
             temperature: 0.7,
             max_output_tokens: max,
             stream: true,
+            reasoning_effort: None,
         }
     }
 
@@ -137,6 +178,35 @@ mod tests {
         for model in ["gpt-4o", "gpt-4.1-mini", "omni-custom", "gpt-3.5-turbo"] {
             assert!(!is_reasoning_model(model), "{model}");
         }
+    }
+
+    #[test]
+    fn reasoning_effort_goes_to_reasoning_models_only() {
+        let mut o = options("gpt-4o", None);
+        o.reasoning_effort = Some(ReasoningEffort::Low);
+        assert!(body(&o).get("reasoning_effort").is_none());
+        o.model = "o4-mini".into();
+        assert_eq!(body(&o)["reasoning_effort"], "low");
+        for model in [
+            "gpt-5",
+            "gpt-5-nano",
+            "openai/gpt-5-mini",
+            "gpt-5-mini-2025-08-07",
+        ] {
+            assert_eq!(
+                ReasoningEffort::least_for(model),
+                Some(ReasoningEffort::Minimal),
+                "{model}"
+            );
+        }
+        for model in ["gpt-5.1", "gpt-5-codex", "o1", "openai/o3", "o4-mini"] {
+            assert_eq!(
+                ReasoningEffort::least_for(model),
+                Some(ReasoningEffort::Low),
+                "{model}"
+            );
+        }
+        assert_eq!(ReasoningEffort::least_for("gpt-4.1"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::error::{ApiError, ErrorEnvelope};
 use crate::core::message::Usage;
 
 #[derive(Deserialize)]
-struct Completion {
+struct Body {
     #[serde(default)]
     choices: Vec<Choice>,
     #[serde(default)]
@@ -16,6 +16,8 @@ struct Completion {
 #[derive(Deserialize)]
 struct Choice {
     message: ChoiceMessage,
+    #[serde(default)]
+    finish_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -24,26 +26,39 @@ struct ChoiceMessage {
     content: Option<String>,
 }
 
-/// The reply text and usage of a completion.
+/// What a non-streamed reply said.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Completion {
+    pub text: String,
+    pub usage: Option<Usage>,
+    /// Why the model stopped (`stop`, `length`, …), when the endpoint said.
+    pub finish_reason: Option<String>,
+}
+
+/// The reply text, usage and finish reason of a completion.
 ///
 /// # Errors
 /// An [`ApiError`] for an error object, or a body that is not a completion.
-pub fn parse_completion(body: &str) -> Result<(String, Option<Usage>), ApiError> {
+pub fn parse_completion(body: &str) -> Result<Completion, ApiError> {
     if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(body) {
         return Err(ApiError::from_stream(envelope.error));
     }
-    let completion: Completion = serde_json::from_str(body).map_err(|e| {
+    let parsed: Body = serde_json::from_str(body).map_err(|e| {
         ApiError::network(format!(
             "The endpoint sent a reply Mnemo could not read ({e})."
         ))
     })?;
-    let text = completion
+    let (text, finish_reason) = parsed
         .choices
         .into_iter()
         .next()
-        .and_then(|c| c.message.content)
+        .map(|c| (c.message.content.unwrap_or_default(), c.finish_reason))
         .unwrap_or_default();
-    Ok((text, completion.usage))
+    Ok(Completion {
+        text,
+        usage: parsed.usage,
+        finish_reason,
+    })
 }
 
 #[cfg(test)]
@@ -53,15 +68,25 @@ mod tests {
     #[test]
     fn reads_text_and_usage() {
         let body = r#"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The user's name is Priya."},"finish_reason":"stop"}],"usage":{"prompt_tokens":50,"completion_tokens":7,"total_tokens":57}}"#;
-        let (text, usage) = parse_completion(body).unwrap();
-        assert_eq!(text, "The user's name is Priya.");
-        assert_eq!(usage.unwrap().total_tokens, 57);
+        let reply = parse_completion(body).unwrap();
+        assert_eq!(reply.text, "The user's name is Priya.");
+        assert_eq!(reply.usage.unwrap().total_tokens, 57);
+        assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
     }
 
     #[test]
     fn an_error_object_or_garbage_is_an_error() {
         assert!(parse_completion(r#"{"error":{"message":"no"}}"#).is_err());
         assert!(parse_completion("<html>").is_err());
-        assert_eq!(parse_completion(r#"{"choices":[]}"#).unwrap().0, "");
+        assert_eq!(parse_completion(r#"{"choices":[]}"#).unwrap().text, "");
+    }
+
+    #[test]
+    fn an_empty_reply_cut_off_by_reasoning_says_so() {
+        let body = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"length"}],"usage":{"prompt_tokens":80,"completion_tokens":250,"total_tokens":330,"completion_tokens_details":{"reasoning_tokens":250}}}"#;
+        let reply = parse_completion(body).unwrap();
+        assert_eq!(reply.text, "");
+        assert_eq!(reply.finish_reason.as_deref(), Some("length"));
+        assert_eq!(reply.usage.unwrap().reasoning_tokens, 250);
     }
 }

@@ -171,11 +171,34 @@ mod tests {
                 StreamEvent::Usage(Usage {
                     prompt_tokens: 5,
                     completion_tokens: 1,
-                    total_tokens: 6
+                    total_tokens: 6,
+                    reasoning_tokens: 0,
                 }),
                 StreamEvent::Done,
             ]
         );
+    }
+
+    #[test]
+    fn reasoning_tokens_are_read_from_the_usage_details() {
+        let body = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":300,\"total_tokens\":305,\"completion_tokens_details\":{\"reasoning_tokens\":256}}}\n\ndata: [DONE]\n\n";
+        let events = decode_all(body);
+        let Some(StreamEvent::Usage(usage)) = events.first() else {
+            panic!("expected usage, got {events:?}");
+        };
+        let stored = serde_json::to_value(usage).unwrap();
+        assert_eq!(stored["reasoning_tokens"], 256, "{stored}");
+        assert_eq!(stored["completion_tokens"], 300);
+    }
+
+    #[test]
+    fn usage_stored_before_reasoning_tokens_still_reads() {
+        let old: Usage =
+            serde_json::from_str(r#"{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#)
+                .unwrap();
+        assert_eq!(old.total_tokens, 3);
+        let stored = serde_json::to_value(old).unwrap();
+        assert!(stored.get("reasoning_tokens").is_none(), "{stored}");
     }
 
     #[test]
