@@ -81,6 +81,20 @@ impl ChatState {
         }
     }
 
+    /// Stops the streaming reply if it is one of conversation `id`'s (open or in the
+    /// background); a reply in any other conversation goes on.
+    pub(super) fn stop_reply_in(&self, id: &ConversationId) {
+        let Some(reply) = self.streaming.get_untracked() else {
+            return;
+        };
+        if self
+            .read_conversation_of(id, |c| c.messages.iter().any(|m| m.id == reply))
+            .unwrap_or(false)
+        {
+            self.stop();
+        }
+    }
+
     /// Whether conversation `id` is replying in the background (for its sidebar row).
     pub fn is_replying_in_background(&self, id: &ConversationId) -> bool {
         self.background
@@ -105,36 +119,20 @@ impl ChatState {
             self.stop();
             return false;
         }
-        let key = persist::conversation_key(&id);
-        if let Some(stored) = self.foreign_value(&key) {
-            if let Ok(theirs) = persist::decode::<Conversation>(&stored) {
-                let streaming = self.streaming.get_untracked();
-                self.background.update_untracked(|b| {
-                    if let Some(c) = b {
-                        c.merge_from(&theirs, streaming.as_ref());
-                    }
-                });
-            }
+        if let Some(theirs) = self.foreign_conversation(&persist::conversation_key(&id)) {
+            let streaming = self.streaming.get_untracked();
+            self.background.update_untracked(|b| {
+                if let Some(c) = b {
+                    c.merge_from(&theirs, streaming.as_ref());
+                }
+            });
         }
-        let Some(text) = self
+        let Some(result) = self
             .background
-            .with_untracked(|b| b.as_ref().map(persist::encode))
+            .with_untracked(|b| b.as_ref().map(|c| self.write_conversation(c, false)))
         else {
             return true;
         };
-        let result = self.write_tracked(&key, text).and_then(|()| {
-            let mut index = self.index.get_untracked();
-            self.background.with_untracked(|b| {
-                if let Some(c) = b {
-                    index.touch(c);
-                }
-            });
-            if self.index.with_untracked(|i| *i != index) {
-                self.index.set(index);
-            }
-            let index = self.index.with_untracked(persist::encode);
-            self.write_tracked(persist::INDEX_KEY, index)
-        });
         let saved = result.is_ok();
         self.report(result);
         saved

@@ -133,9 +133,8 @@ impl ChatState {
     /// open does not store it again.
     pub fn delete(&self, id: &ConversationId) {
         let open = self.conversation.with_untracked(|c| &c.id == id);
-        if open {
-            self.stop();
-        }
+        // A reply streaming into another conversation goes on.
+        self.stop_reply_in(id);
         let conversation = if open {
             Some(self.conversation.get_untracked())
         } else {
@@ -187,7 +186,10 @@ impl ChatState {
             .index
             .with_untracked(|i| i.conversations.first().map(|e| e.id.clone()));
         let conversation = next
-            .and_then(|id| self.read_conversation(&id))
+            .and_then(|id| {
+                self.take_background(&id)
+                    .or_else(|| self.read_conversation(&id))
+            })
             .unwrap_or_else(|| Conversation::new(ConversationId(new_id()), now_ms()));
         self.index
             .update(|i| i.current = Some(conversation.id.clone()));
@@ -204,7 +206,7 @@ impl ChatState {
         if !self.index.with_untracked(|i| i.is_deleted(&id, updated_at)) {
             return false;
         }
-        self.stop();
+        self.stop_reply_in(&id);
         self.show_next_or_empty();
         let kept = if self.draft.with_untracked(String::is_empty) {
             ""

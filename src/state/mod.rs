@@ -321,12 +321,10 @@ impl ChatState {
         let key = self
             .conversation
             .with_untracked(|c| persist::conversation_key(&c.id));
-        if let Some(stored) = self.foreign_value(&key) {
-            if let Ok(theirs) = persist::decode::<Conversation>(&stored) {
-                let streaming = self.streaming.get_untracked();
-                self.conversation
-                    .update(|c| c.merge_from(&theirs, streaming.as_ref()));
-            }
+        if let Some(theirs) = self.foreign_conversation(&key) {
+            let streaming = self.streaming.get_untracked();
+            self.conversation
+                .update(|c| c.merge_from(&theirs, streaming.as_ref()));
         }
         if let Some(stored) = self.foreign_value(persist::INDEX_KEY) {
             if let Ok(theirs) = persist::decode::<Index>(&stored) {
@@ -336,22 +334,37 @@ impl ChatState {
         if self.leave_if_deleted() {
             return;
         }
-        let text = self.conversation.with_untracked(persist::encode);
-        let result = self.write_tracked(&key, text).and_then(|()| {
-            let mut index = self.index.get_untracked();
-            self.conversation.with_untracked(|c| {
-                index.touch(c);
-                index.current = Some(c.id.clone());
-            });
-            // The list re-renders only when a line changed (not on every save while a
-            // reply streams).
-            if self.index.with_untracked(|i| *i != index) {
-                self.index.set(index);
-            }
-            let index = self.index.with_untracked(persist::encode);
-            self.write_tracked(persist::INDEX_KEY, index)
-        });
+        let result = self
+            .conversation
+            .with_untracked(|c| self.write_conversation(c, true));
         self.report(result);
+    }
+
+    /// What another tab stored under conversation key `key` since this tab wrote it.
+    fn foreign_conversation(&self, key: &str) -> Option<Conversation> {
+        persist::decode(&self.foreign_value(key)?).ok()
+    }
+
+    /// Writes `conversation` and its line in the list (as the open one when `open`).
+    fn write_conversation(
+        &self,
+        conversation: &Conversation,
+        open: bool,
+    ) -> Result<(), StorageError> {
+        let key = persist::conversation_key(&conversation.id);
+        self.write_tracked(&key, persist::encode(conversation))?;
+        let mut index = self.index.get_untracked();
+        index.touch(conversation);
+        if open {
+            index.current = Some(conversation.id.clone());
+        }
+        // The list re-renders only when a line changed (not on every save while a reply
+        // streams).
+        if self.index.with_untracked(|i| *i != index) {
+            self.index.set(index);
+        }
+        let index = self.index.with_untracked(persist::encode);
+        self.write_tracked(persist::INDEX_KEY, index)
     }
 
     /// Applies new settings from the dialog.
