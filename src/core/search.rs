@@ -60,6 +60,21 @@ pub fn excerpt(text: &str, needle: &str, radius: usize) -> Option<String> {
     Some(out)
 }
 
+/// Whether `text` contains `needle`, ignoring case as [`highlight`] does.
+pub fn contains(text: &str, needle: &str) -> bool {
+    fold(text).contains(&fold(needle))
+}
+
+/// A cheap look at a stored conversation's JSON text before decoding it: false only when
+/// it cannot hold `needle`. JSON escapes quotes, backslashes and control characters, so
+/// a needle with one of those is always looked for in the decoded text instead.
+pub fn stored_may_contain(json: &str, needle: &str) -> bool {
+    needle
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
+        || contains(json, needle)
+}
+
 /// `text` as search compares it: every character lowercased on its own, and the final
 /// sigma 'ς' read as 'σ' (a capital 'Σ' lowercases to either, by position).
 ///
@@ -141,6 +156,21 @@ struct Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_stored_text_are_compared_as_highlight_compares() {
+        assert!(contains("ΟΔΟΣ", "οδοσ"), "a final sigma matches a sigma");
+        assert!(contains("ȺȺ\u{212A}", "k"));
+        assert!(!contains("tea", "coffee"));
+        let stored = serde_json::json!({ "content": "She said \"hi\" and left\\" }).to_string();
+        assert!(
+            stored_may_contain(&stored, "\"hi\""),
+            "quotes are escaped in JSON"
+        );
+        assert!(stored_may_contain(&stored, "LEFT\\"), "so are backslashes");
+        assert!(stored_may_contain(&stored, "SHE SAID"));
+        assert!(!stored_may_contain(&stored, "goodbye"));
+    }
 
     #[test]
     fn highlights_every_match_ignoring_case() {

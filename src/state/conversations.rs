@@ -6,6 +6,7 @@ use super::ChatState;
 use crate::core::conversation::{Conversation, ConversationId};
 use crate::core::message::Message;
 use crate::core::persist::{self, IndexEntry};
+use crate::core::search;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage;
 
@@ -262,7 +263,7 @@ impl ChatState {
 
     /// Conversations whose title or messages contain `query` (case-insensitive).
     pub fn search(&self, query: &str) -> Vec<SearchHit> {
-        let needle = query.trim().to_lowercase();
+        let needle = query.trim().to_string();
         let entries = self.index.get();
         if needle.is_empty() {
             return entries
@@ -281,7 +282,7 @@ impl ChatState {
             .conversations
             .into_iter()
             .filter_map(|e| {
-                if e.title.to_lowercase().contains(&needle) {
+                if search::contains(&e.title, &needle) {
                     return Some(SearchHit {
                         id: e.id,
                         title: e.title,
@@ -292,14 +293,14 @@ impl ChatState {
                 let found = |c: &Conversation| {
                     c.messages
                         .iter()
-                        .find_map(|m| crate::core::search::excerpt(&m.content, &needle, 60))
+                        .find_map(|m| search::excerpt(&m.content, &needle, 60))
                 };
                 let excerpt = if open.id == e.id {
                     found(&open)
                 } else {
                     // A cheap look at the stored text first: most conversations do not match.
                     let raw = storage::get(&persist::conversation_key(&e.id))?;
-                    if !raw.to_lowercase().contains(&needle) {
+                    if !search::stored_may_contain(&raw, &needle) {
                         return None;
                     }
                     persist::decode::<Conversation>(&raw)
