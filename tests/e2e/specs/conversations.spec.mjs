@@ -20,14 +20,7 @@ after(() => closeSession({ servers, browser }));
 
 /** Forget every conversation (the settings stay) and start the app again. */
 async function forgetConversations() {
-  await chat.page.evaluate(() => {
-    const keys = [];
-    for (let i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
-    for (const key of keys) {
-      if (key.startsWith('mnemo.conv.') || key === 'mnemo.index' || key === 'mnemo.draft') localStorage.removeItem(key);
-    }
-  });
-  await chat.reload();
+  await chat.forgetConversations();
   servers.mock.reset();
 }
 

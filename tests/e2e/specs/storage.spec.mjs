@@ -295,32 +295,13 @@ describe('storage', { timeout: 300_000 }, () => {
     browser.assertNoErrors();
   });
 
-  /** Fill localStorage with junk until a write fails; returns the junk keys. */
-  const fillStorage = (page) =>
-    page.evaluate(() => {
-      const keys = [];
-      for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 8, 16, 1]) {
-        const junk = 'x'.repeat(size);
-        for (;;) {
-          const key = `junk.${keys.length}`;
-          try {
-            localStorage.setItem(key, junk);
-            keys.push(key);
-          } catch {
-            break;
-          }
-        }
-      }
-      return keys;
-    });
-  const clearJunk = (page, keys) => page.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), keys);
   const FULL = /^Storage is full(?: \((\d+\.\d) MB in use\))?: new messages are kept in this tab but not saved, and nothing already saved was changed\. Export your conversations, then delete ones you no longer need\.$/;
 
   it('a full storage keeps the chat working in memory and changes nothing stored', async (t) => {
     const { chat, browser, history, firstReply } = await chatWithHistory(t);
     const before = await chat.storage();
-    const junk = await fillStorage(browser.page);
-    t.after(() => clearJunk(browser.page, junk).catch(() => {}));
+    const junk = await chat.fillStorage();
+    t.after(() => chat.clearJunk(junk).catch(() => {}));
     assert.ok(junk.length > 0);
 
     const text = 'This one arrives while the storage is full.';
@@ -342,7 +323,7 @@ describe('storage', { timeout: 300_000 }, () => {
       'no key was added or removed',
     );
 
-    await clearJunk(browser.page, junk);
+    await chat.clearJunk(junk);
     const later = 'And this one after space was freed.';
     const last = await expectUsable(chat, later);
     const stored = await chat.storedConversation();
@@ -358,8 +339,8 @@ describe('storage', { timeout: 300_000 }, () => {
     'the "storage is full" notice gives plausible figures',
     async (t) => {
       const { chat, browser } = await chatWithHistory(t);
-      const junk = await fillStorage(browser.page);
-      t.after(() => clearJunk(browser.page, junk).catch(() => {}));
+      const junk = await chat.fillStorage();
+      t.after(() => chat.clearJunk(junk).catch(() => {}));
       const held = await browser.page.evaluate(() => {
         let chars = 0;
         for (let i = 0; i < localStorage.length; i++) {

@@ -50,25 +50,6 @@ const bannerButton = (chat, name) => chat.noticeBanner.getByRole('button', { nam
 const keyTraces = async (chat) =>
   Object.keys(await chat.storage()).filter((k) => k === STORAGE.key || k.endsWith(`.${STORAGE.key}`));
 
-/** Fill localStorage with junk until a write fails; returns the junk keys, largest first. */
-const fillStorage = (page) =>
-  page.evaluate(() => {
-    const keys = [];
-    for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 8, 16, 1]) {
-      const junk = 'x'.repeat(size);
-      for (;;) {
-        const key = `junk.${keys.length}`;
-        try {
-          localStorage.setItem(key, junk);
-          keys.push(key);
-        } catch {
-          break;
-        }
-      }
-    }
-    return keys;
-  });
-const clearJunk = (page, keys) => page.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), keys);
 
 /** A stored conversation envelope with one user message. */
 function storedConversation(id, title, text) {
@@ -125,8 +106,8 @@ describe('exports', { timeout: 180_000 }, () => {
     const { chat, browser } = await chatWithHistory(t);
     await chat.newChat();
     await chat.sendAndWait('A second conversation.');
-    const junk = await fillStorage(browser.page);
-    t.after(() => clearJunk(browser.page, junk).catch(() => {}));
+    const junk = await chat.fillStorage();
+    t.after(() => chat.clearJunk(junk).catch(() => {}));
     await chat.sendAndWait('This one arrives while the storage is full.');
     await chat.waitForNotice(/^Storage is full/);
     const shown = await chat.messages();
@@ -354,8 +335,8 @@ describe('saving', { timeout: 120_000 }, () => {
 
   it('an import that runs out of space stores nothing and says why', async (t) => {
     const { chat, browser } = await chatWithHistory(t);
-    const junk = await fillStorage(browser.page);
-    t.after(() => clearJunk(browser.page, junk).catch(() => {}));
+    const junk = await chat.fillStorage();
+    t.after(() => chat.clearJunk(junk).catch(() => {}));
     // Room for about one megabyte: two of the four conversations would fit.
     await browser.page.evaluate((key) => localStorage.removeItem(key), junk[0]);
     const before = await chat.storage();
