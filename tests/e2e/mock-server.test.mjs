@@ -101,6 +101,25 @@ const waitFor = async (predicate, timeoutMs = 3000) => {
   return predicate();
 };
 
+/** Reads a streamed body as it arrives (`raw`) until it ends or is aborted (`ended`). */
+function collect(res) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const body = { raw: '' };
+  body.ended = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        body.raw += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return body;
+}
+
 describe('replies', () => {
   it('recalls a name from an earlier user turn', async () => {
     const reply = await complete([
@@ -334,25 +353,12 @@ describe('streaming', () => {
     mock.configure({ stallAfterChunks: 2, delayMs: 0 });
     const controller = new AbortController();
     const res = await chat(streamBody('Hi'), { signal: controller.signal });
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let raw = '';
-    const pump = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          raw += decoder.decode(value, { stream: true });
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
+    const body = collect(res);
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal(parseStream(raw).contentChunks.length, 2);
+    assert.equal(parseStream(body.raw).contentChunks.length, 2);
     assert.equal(mock.requests[0].completed, false);
     controller.abort();
-    await pump;
+    await body.ended;
     assert.ok(await waitFor(() => mock.requests[0].aborted), 'the request is marked aborted');
   });
 
@@ -369,29 +375,16 @@ describe('streaming', () => {
     mock.configure({ stallAfterFinish: true, delayMs: 0 });
     const controller = new AbortController();
     const res = await chat(streamBody('Hi'), { signal: controller.signal });
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let raw = '';
-    const pump = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          raw += decoder.decode(value, { stream: true });
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
+    const body = collect(res);
     await new Promise((r) => setTimeout(r, 400));
-    const { chunks, content, done } = parseStream(raw);
+    const { chunks, content, done } = parseStream(body.raw);
     assert.equal(content, mock.requests[0].reply);
     assert.equal(chunks.at(-2).choices[0].finish_reason, 'stop');
     assert.ok(chunks.at(-1).usage.total_tokens > 0);
     assert.equal(done, false, 'no [DONE]');
     assert.equal(mock.requests[0].completed, false);
     controller.abort();
-    await pump;
+    await body.ended;
     assert.ok(await waitFor(() => mock.requests[0].aborted), 'the request is marked aborted');
   });
 
