@@ -82,7 +82,10 @@ proptest! {
 
         // Every message has exactly one fate, in order.
         prop_assert_eq!(plan.entries.len(), c.messages.len());
-        prop_assert!(plan.entries.iter().enumerate().all(|(i, e)| e.index == i));
+        prop_assert!(plan.entries.iter().zip(&c.messages).all(|(e, m)| e.id == m.id));
+        for e in &plan.entries {
+            prop_assert_eq!(plan.fate_of(&e.id), Some(e.fate));
+        }
 
         // The total is what the sent messages cost.
         let sent_cost: u32 = plan.entries.iter().filter(|e| e.fate.is_sent()).map(|e| e.tokens).sum();
@@ -100,7 +103,7 @@ proptest! {
             prop_assert_eq!(plan.system_tokens, message_tokens(words(&system), None));
         }
         if let Some(newest) = c.messages.iter().rposition(|m| m.role == Role::User && m.is_context()) {
-            prop_assert!(plan.entries[newest].fate.is_sent());
+            prop_assert!(plan.fate_of(&c.messages[newest].id).is_some_and(Fate::is_sent));
         }
 
         // Pinned messages are always sent; failed ones never are.
@@ -110,8 +113,8 @@ proptest! {
         }
 
         // Order is preserved: the sent messages appear in transcript order.
-        let sent: Vec<&str> = plan.entries.iter().filter(|e| e.fate.is_sent())
-            .map(|e| c.messages[e.index].content.as_str()).collect();
+        let sent: Vec<&str> = c.messages.iter().zip(&plan.entries).filter(|(_, e)| e.fate.is_sent())
+            .map(|(m, _)| m.content.as_str()).collect();
         let skip = wire.len() - sent.len();
         let wire_texts: Vec<&str> = wire[skip..].iter().map(|m| m.content.as_str()).collect();
         prop_assert_eq!(wire_texts, sent);
@@ -120,12 +123,12 @@ proptest! {
         // older than every message the window added (the newest user message is kept
         // whatever happens, so it does not count).
         let newest_user = c.messages.iter().rposition(|m| m.role == Role::User && m.is_context());
-        let oldest_window = plan.entries.iter()
-            .filter(|e| e.fate == Fate::Sent && Some(e.index) != newest_user)
-            .map(|e| e.index).min();
+        let oldest_window = plan.entries.iter().enumerate()
+            .filter(|&(i, e)| e.fate == Fate::Sent && Some(i) != newest_user)
+            .map(|(i, _)| i).min();
         if let Some(oldest) = oldest_window {
-            for e in plan.entries.iter().filter(|e| e.fate == Fate::Dropped) {
-                prop_assert!(e.index < oldest, "dropped {} is newer than sent {}", e.index, oldest);
+            for (i, _) in plan.entries.iter().enumerate().filter(|(_, e)| e.fate == Fate::Dropped) {
+                prop_assert!(i < oldest, "dropped {} is newer than sent {}", i, oldest);
             }
         }
 
@@ -135,8 +138,43 @@ proptest! {
             prop_assert!(plan.to_summarize.is_empty());
             prop_assert!(plan.entries.iter().all(|e| e.fate != Fate::InSummary));
         } else {
-            let dropped: Vec<usize> = plan.entries.iter().filter(|e| e.fate == Fate::Dropped).map(|e| e.index).collect();
-            prop_assert_eq!(&plan.to_summarize, &dropped);
+            let dropped: Vec<&MessageId> = plan.entries.iter().filter(|e| e.fate == Fate::Dropped).map(|e| &e.id).collect();
+            prop_assert_eq!(plan.to_summarize.iter().collect::<Vec<_>>(), dropped);
         }
+    }
+
+    /// The conversation changes between planning and sending (messages merged in from
+    /// another tab, others deleted): the request holds exactly the planned messages that
+    /// are still there, in order, and nothing panics.
+    #[test]
+    fn a_plan_read_against_a_changed_conversation_sends_only_what_it_planned(
+        specs in prop::collection::vec(spec(), 1..40),
+        strategy in strategy(),
+        limit in 0u32..400,
+        removed in prop::collection::vec(any::<bool>(), 40),
+        arrived in 0usize..5,
+    ) {
+        let c = build(&specs, Some(specs.len() / 2));
+        let budget = Budget { context_budget: limit, model_window: 128_000, reply_reserve: 1_000 };
+        let plan = select_context(&c, "", strategy, budget, words);
+        let mut changed = c.clone();
+        let mut keep = removed.iter();
+        changed.messages.retain(|_| !keep.next().copied().unwrap_or(false));
+        for k in 0..arrived {
+            changed.messages.insert(0, Message::user(MessageId(format!("new{k}")), "arrived later", 0.0));
+        }
+
+        let expected: Vec<&str> = changed.messages.iter()
+            .filter(|m| c.messages.iter().zip(&plan.entries).any(|(o, e)| o.id == m.id && e.fate.is_sent()))
+            .map(|m| m.content.as_str()).collect();
+        let wire = plan_messages(&plan, &changed, "");
+        let wire_texts: Vec<&str> = wire.iter().filter(|m| m.role != Role::System)
+            .map(|m| m.content.as_str()).collect();
+        prop_assert_eq!(wire_texts, expected);
+
+        let input: Vec<&MessageId> = plan.summary_input(&changed).iter().map(|m| &m.id).collect();
+        let wanted: Vec<&MessageId> = changed.messages.iter().map(|m| &m.id)
+            .filter(|id| plan.to_summarize.contains(id)).collect();
+        prop_assert_eq!(input, wanted);
     }
 }

@@ -1,10 +1,14 @@
 //! Memory: which messages are sent, which are dropped, which are covered by the
 //! summary. The transcript is never changed here; this only decides what is *sent*.
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
 use serde::{Deserialize, Serialize};
 
 use super::conversation::Conversation;
-use super::message::{Message, Role};
+use super::message::{Message, MessageId, Role};
 use super::openai::request::{ReasoningEffort, RequestOptions, WireMessage};
 use super::tokens::{message_tokens, prompt_tokens};
 
@@ -105,18 +109,24 @@ impl Fate {
 /// One message's place in the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanEntry {
-    /// Index in `conversation.messages`.
-    pub index: usize,
+    /// The message, by id: the conversation may change between planning and sending
+    /// (a merge from another tab, a reply ending, a deletion), its ids do not.
+    pub id: MessageId,
     /// What the message costs in a request (content and framing).
     pub tokens: u32,
     pub fate: Fate,
 }
 
-/// Exactly what the next request will contain, and why.
+/// Exactly what the next request will contain, and why. Messages are referred to by id,
+/// never by position, so a plan read against a conversation that has changed since
+/// finds the messages it planned or none at all.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContextPlan {
     /// One entry per message of the conversation, in order.
     pub entries: Vec<PlanEntry>,
+    /// Where each message's entry is in `entries`, by [`id_key`], so a message finds
+    /// its fate without a scan (and planning copies no id twice).
+    positions: HashMap<u64, usize>,
     /// Cost of the system prompt message (0 when there is none).
     pub system_tokens: u32,
     /// Cost of the summary message, when one is sent.
@@ -129,9 +139,9 @@ pub struct ContextPlan {
     /// The part that is always sent (system prompt, summary, pinned and newest user
     /// message) alone exceeds the limit.
     pub mandatory_over_limit: bool,
-    /// Indices of messages that left the window and are not yet in the summary: the
-    /// next summary call folds these in.
-    pub to_summarize: Vec<usize>,
+    /// Messages that left the window and are not yet in the summary, in order: the next
+    /// summary call folds these in.
+    pub to_summarize: Vec<MessageId>,
 }
 
 impl ContextPlan {
@@ -148,6 +158,32 @@ impl ContextPlan {
     /// How many messages are sent.
     pub fn sent_count(&self) -> usize {
         self.entries.iter().filter(|e| e.fate.is_sent()).count()
+    }
+
+    /// The entry of message `id`; `None` for a message the plan did not see.
+    pub fn entry(&self, id: &MessageId) -> Option<&PlanEntry> {
+        let &i = self.positions.get(&id_key(id))?;
+        self.entries.get(i).filter(|e| &e.id == id)
+    }
+
+    /// What happens to message `id`; `None` for a message the plan did not see.
+    pub fn fate_of(&self, id: &MessageId) -> Option<Fate> {
+        self.entry(id).map(|e| e.fate)
+    }
+
+    /// The messages of `conversation` the next summary call folds in, in its order.
+    /// Found by id: a message deleted since planning is left out, and one added since is
+    /// not taken in.
+    pub fn summary_input<'a>(&self, conversation: &'a Conversation) -> Vec<&'a Message> {
+        if self.to_summarize.is_empty() {
+            return Vec::new();
+        }
+        let wanted: HashSet<&MessageId> = self.to_summarize.iter().collect();
+        conversation
+            .messages
+            .iter()
+            .filter(|m| wanted.contains(&m.id))
+            .collect()
     }
 }
 
@@ -194,7 +230,7 @@ pub fn select_context(
         .map(|(index, m)| {
             let context = m.is_context();
             PlanEntry {
-                index,
+                id: m.id.clone(),
                 tokens: if context {
                     message_tokens(count(&m.content), None)
                 } else {
@@ -242,13 +278,21 @@ pub fn select_context(
         entries
             .iter()
             .filter(|e| e.fate == Fate::Dropped)
-            .map(|e| e.index)
+            .map(|e| e.id.clone())
             .collect()
     } else {
         Vec::new()
     };
+    // Ids are unique within a conversation; should two keys collide, the first entry is
+    // the one found, and `entry` checks the id, so a collision finds nothing rather than
+    // another message.
+    let mut positions = HashMap::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        positions.entry(id_key(&e.id)).or_insert(i);
+    }
     ContextPlan {
         entries,
+        positions,
         system_tokens,
         summary_tokens,
         total,
@@ -259,8 +303,16 @@ pub fn select_context(
     }
 }
 
+/// A fixed 64-bit hash of a message id: the key of [`ContextPlan`]'s lookup.
+fn id_key(id: &MessageId) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The messages of the request the plan describes: system prompt, summary, then every
-/// sent message in its original order.
+/// message of `conversation` the plan sends, in order. Messages are matched by id, so a
+/// message added since planning is not sent and one deleted since is simply missing.
 pub fn plan_messages(
     plan: &ContextPlan,
     conversation: &Conversation,
@@ -282,10 +334,11 @@ pub fn plan_messages(
         .into_iter()
         .chain(summary)
         .chain(
-            plan.entries
+            conversation
+                .messages
                 .iter()
-                .filter(|e| e.fate.is_sent())
-                .map(|e| wire(&conversation.messages[e.index])),
+                .filter(|m| plan.fate_of(&m.id).is_some_and(Fate::is_sent))
+                .map(wire),
         )
         .collect()
 }
@@ -572,10 +625,54 @@ mod tests {
             fates(&plan),
             [InSummary, InSummary, Dropped, Dropped, Sent, Sent, Sent]
         );
-        assert_eq!(plan.to_summarize, [2, 3]);
+        let ids = |names: &[&str]| -> Vec<MessageId> {
+            names.iter().map(|n| MessageId(n.to_string())).collect()
+        };
+        assert_eq!(plan.to_summarize, ids(&["u1", "a1"]));
+        let input: Vec<&str> = plan
+            .summary_input(&c)
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect();
+        assert_eq!(input, ["three", "four"]);
         let wire = plan_messages(&plan, &c, "");
         assert_eq!(wire[0].content, summary_message("The user counted."));
         assert_eq!(wire.len(), 4);
+    }
+
+    #[test]
+    fn a_message_that_arrives_in_front_after_planning_is_not_sent_in_place_of_another() {
+        // The plan is made, then a message merged in from another tab lands first.
+        let c = conversation(&[("one two", "three four"), ("five", "")]);
+        let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(14), words);
+        let planned: Vec<String> = plan_messages(&plan, &c, "")
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
+        assert_eq!(planned, ["three four", "five"]);
+        let mut merged = c.clone();
+        merged.messages.insert(
+            0,
+            Message::user(MessageId("x".into()), "from elsewhere", 0.5),
+        );
+        let sent: Vec<String> = plan_messages(&plan, &merged, "")
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
+        assert_eq!(sent, planned);
+    }
+
+    #[test]
+    fn a_message_deleted_after_planning_is_left_out_not_a_crash() {
+        let c = conversation(&[("one", "two"), ("three", "")]);
+        let plan = select_context(&c, "", MemoryStrategy::FullHistory, budget(1_000), words);
+        let mut shorter = c.clone();
+        shorter.messages.remove(1);
+        let sent: Vec<String> = plan_messages(&plan, &shorter, "")
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
+        assert_eq!(sent, ["one", "three"]);
     }
 
     #[test]

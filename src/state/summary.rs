@@ -6,7 +6,6 @@ use crate::core::conversation::{Conversation, Summary};
 use crate::core::memory::{
     judge_summary, summary_budget, summary_options, summary_request, ContextPlan, SummaryVerdict,
 };
-use crate::core::message::Message;
 use crate::core::openai::completions_url;
 use crate::core::openai::error::{ApiError, ErrorKind};
 use crate::core::openai::request::ChatRequest;
@@ -30,11 +29,7 @@ impl ChatState {
         signal: &web_sys::AbortSignal,
     ) -> Result<(), ApiError> {
         let max = summary_budget(plan.limit);
-        let dropped: Vec<&Message> = plan
-            .to_summarize
-            .iter()
-            .filter_map(|&i| conversation.messages.get(i))
-            .collect();
+        let dropped = plan.summary_input(conversation);
         let Some(covers_through) = dropped.last().map(|m| m.id.clone()) else {
             return Ok(());
         };

@@ -1,6 +1,8 @@
 //! Counting tokens for the state: a cache of exact counts filled in the background by
 //! the tokenizer worker, estimates until then, and the plan of the next request.
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -49,8 +51,22 @@ fn texts_of<'a>(
         .filter(|t| !t.is_empty())
 }
 
+/// `conversation` with `draft` as its new user message, when there is a draft. The
+/// draft has the empty id, which Mnemo never gives a stored message.
+fn with_draft<'a>(conversation: &'a Conversation, draft: &str) -> Cow<'a, Conversation> {
+    if draft.trim().is_empty() {
+        Cow::Borrowed(conversation)
+    } else {
+        let mut with_draft = conversation.clone();
+        with_draft.push(Message::user(MessageId(String::new()), draft, now_ms()));
+        Cow::Owned(with_draft)
+    }
+}
+
 /// The plan for `conversation` (with `draft` as a new user message when not empty),
-/// from cached counts and estimates.
+/// from cached counts and estimates. The plan shown (the transcript's badges, the meter,
+/// the inspector), the preview of the next request and the request itself all come
+/// from here.
 pub fn plan_for(
     settings: &Settings,
     conversation: &Conversation,
@@ -65,25 +81,13 @@ pub fn plan_for(
         exact &= is_exact;
         n
     };
-    let plan = if draft.trim().is_empty() {
-        select_context(
-            conversation,
-            &settings.system_prompt,
-            settings.memory,
-            budget,
-            count,
-        )
-    } else {
-        let mut with_draft = conversation.clone();
-        with_draft.push(Message::user(MessageId(String::new()), draft, now_ms()));
-        select_context(
-            &with_draft,
-            &settings.system_prompt,
-            settings.memory,
-            budget,
-            count,
-        )
-    };
+    let plan = select_context(
+        &with_draft(conversation, draft),
+        &settings.system_prompt,
+        settings.memory,
+        budget,
+        count,
+    );
     PlanView { plan, exact }
 }
 
@@ -104,10 +108,7 @@ impl ChatState {
         self.effective.with(|s| {
             self.conversation.with(|c| {
                 self.draft_for_plan.with(|draft| {
-                    let mut conversation = c.clone();
-                    if !draft.trim().is_empty() {
-                        conversation.push(Message::user(MessageId(String::new()), draft, now_ms()));
-                    }
+                    let conversation = with_draft(c, draft);
                     let messages = plan_messages(&plan.plan, &conversation, &s.system_prompt);
                     let options = RequestOptions {
                         model: s.model.clone(),

@@ -14,11 +14,10 @@ pub fn ContextInspector() -> impl IntoView {
     let rows = move || {
         let plan = state.plan.get();
         state.conversation.with(|c| {
-            plan.plan
-                .entries
+            c.messages
                 .iter()
-                .filter_map(|e| {
-                    let m = c.messages.get(e.index)?;
+                .filter_map(|m| {
+                    let e = plan.plan.entry(&m.id)?;
                     let snippet: String = m.content.chars().take(80).collect();
                     Some((m.role.as_str(), snippet, e.tokens, e.fate.label()))
                 })

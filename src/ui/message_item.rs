@@ -12,8 +12,6 @@ use crate::state::ChatState;
 /// its actions.
 #[component]
 pub fn MessageItem(
-    /// The message's position in the conversation.
-    index: usize,
     /// The message to show.
     id: MessageId,
 ) -> impl IntoView {
@@ -32,13 +30,13 @@ pub fn MessageItem(
     // How it ended, in words: stopped, cut off (and why), not sent, interrupted.
     let note = message.note();
     // What the next request does with this message: sent, dropped, in the summary…
-    let fate = move || {
-        state.plan.with(|p| {
-            p.plan
-                .entries
-                .get(index)
-                .map(|e| e.fate.label())
-                .unwrap_or("not sent")
+    // One lookup by id per plan, shared by the badge and the attribute.
+    let fate = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            state
+                .plan
+                .with(|p| p.plan.fate_of(&id).map(|f| f.label()).unwrap_or("not sent"))
         })
     };
     let editing = {

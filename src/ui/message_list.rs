@@ -135,7 +135,7 @@ pub fn MessageList() -> impl IntoView {
             </Show>
             <ol class="messages" aria-label="Messages">
                 <For each=rows key=|row| row.clone() let:row>
-                    <MessageItem index=row.0 id=row.1 />
+                    <MessageItem id=row.1 />
                 </For>
             </ol>
         </div>
