@@ -154,8 +154,7 @@ impl Index {
             }
         }
         self.drop_deleted();
-        self.conversations
-            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+        self.sort_newest_first();
     }
 
     /// Whether the conversation `id`, last changed at `updated_at`, was deleted after
@@ -185,8 +184,7 @@ impl Index {
         }
         self.conversations.retain(|e| e.id != entry.id);
         self.conversations.push(entry);
-        self.conversations
-            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+        self.sort_newest_first();
     }
 
     /// Records a deletion; of two deletions of the same conversation the later counts,
@@ -213,6 +211,13 @@ impl Index {
         self.deleted = deleted;
     }
 
+    /// One sort for every change of the list: each `sort_by` with a closure of its own
+    /// is a copy of the whole sort in the app's wasm.
+    fn sort_newest_first(&mut self) {
+        self.conversations
+            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    }
+
     /// Records `conversation`'s title and time, keeping the list newest first.
     pub fn touch(&mut self, conversation: &Conversation) {
         self.conversations.retain(|e| e.id != conversation.id);
@@ -221,8 +226,7 @@ impl Index {
             title: conversation.title.clone(),
             updated_at: conversation.updated_at,
         });
-        self.conversations
-            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+        self.sort_newest_first();
     }
 }
 
