@@ -10,8 +10,12 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 const KB = 1024;
 const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // The most the shell may weigh today; lower it as the shell shrinks toward its goal.
-// Lowered from 410 KB when markdown moved to a module of its own (about 345 KB gzip).
-const SHELL_CEILING_GZIP = 350 * KB;
+// Lowered from 410 KB when markdown moved to a module of its own (about 345 KB gzip);
+// raised to 360 KB when the shell took in the send loop's state machine, replies that go
+// on in the background, deletions across tabs and one export format (334 -> 355 KB, of
+// which 2.3 KB were won back by decoding stored values without serde_json::Value and by
+// wasm-opt's --flatten --rereloop --converge). What would bring it down is in the README.
+const SHELL_CEILING_GZIP = 360 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {
