@@ -32,6 +32,22 @@ extern "C" {
     fn response_body(parts: js_sys::Array) -> web_sys::ReadableStream;
 }
 
+#[wasm_bindgen(inline_js = r#"
+export function watch_revoked_urls() {
+  const revoked = [];
+  const revoke = URL.revokeObjectURL.bind(URL);
+  URL.revokeObjectURL = (url) => {
+    revoked.push(url);
+    revoke(url);
+  };
+  return revoked;
+}
+"#)]
+extern "C" {
+    /// From now on, records every object URL the page revokes.
+    fn watch_revoked_urls() -> js_sys::Array;
+}
+
 fn clear() {
     for key in storage::keys_with_prefix(persist::PREFIX) {
         storage::remove(&key);
@@ -145,5 +161,19 @@ async fn the_app_mounts_and_opens_settings_on_first_visit() {
     assert!(
         dialog.has_attribute("open"),
         "the dialog opens by itself without a key"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_download_keeps_its_file_url_after_the_click() {
+    let revoked = watch_revoked_urls();
+    mnemo::platform::download::download("notes.txt", "text/plain", "hello")
+        .expect("the download is offered");
+    // Firefox and Safari read the file only after click() returns: revoking its URL at
+    // once makes their download fail.
+    assert_eq!(
+        revoked.length(),
+        0,
+        "the file's URL is still there to be read"
     );
 }

@@ -265,9 +265,14 @@ impl Conversation {
             }
         }
         self.removed = removed;
-        // A stable sort keeps the order of messages created in the same millisecond.
-        self.messages
-            .sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
+        // Every tab must come to the same order, also for messages created in the same
+        // millisecond (two tabs sending at once): a question before a reply, then by id.
+        self.messages.sort_by(|a, b| {
+            a.created_at
+                .total_cmp(&b.created_at)
+                .then_with(|| (a.role == Role::Assistant).cmp(&(b.role == Role::Assistant)))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         if theirs_newer {
             if !theirs.title.is_empty() {
                 self.title = theirs.title.clone();
@@ -301,6 +306,37 @@ mod tests {
 
     fn conv() -> Conversation {
         Conversation::new(ConversationId("c1".into()), 0.0)
+    }
+
+    #[test]
+    fn two_tabs_that_merge_messages_of_the_same_millisecond_show_them_in_one_order() {
+        let reply = |id: &str, at| Message {
+            content: format!("reply {id}"),
+            status: MessageStatus::Complete,
+            ..Message::pending_reply(MessageId(id.into()), "gpt-4o", at)
+        };
+        // Each tab sent a question at the same millisecond; its reply came a moment later.
+        let mut a = conv();
+        a.push_user(Message::user(MessageId("q-a".into()), "from A", 5.0));
+        a.push(reply("r-a", 6.0));
+        let mut b = conv();
+        b.push_user(Message::user(MessageId("q-b".into()), "from B", 5.0));
+        b.push(reply("r-b", 5.0));
+        let (a_before, b_before) = (a.clone(), b.clone());
+        a.merge_from(&b_before, None);
+        b.merge_from(&a_before, None);
+        let ids = |c: &Conversation| {
+            c.messages
+                .iter()
+                .map(|m| m.id.0.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&a), ids(&b));
+        assert_eq!(
+            ids(&a),
+            ["q-a", "q-b", "r-b", "r-a"],
+            "a question comes before a reply of its millisecond"
+        );
     }
 
     #[test]
