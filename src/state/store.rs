@@ -29,8 +29,10 @@ pub const DRAFT_KEY: &str = "mnemo.draft";
 /// Reads everything the app needs to start.
 pub fn load() -> Loaded {
     let mut problems = Vec::new();
+    // Every key Mnemo wrote, looked up once for what start-up needs to know of them.
+    let keys = storage::keys_with_prefix(persist::PREFIX);
     // Older builds set an unreadable key aside like any other value.
-    remove_key_copies();
+    remove_key_copies(&keys);
     let settings = read(persist::SETTINGS_KEY, "Your settings", &mut problems).unwrap_or_default();
     let api_key = read::<String>(persist::API_KEY_KEY, "Your saved API key", &mut problems)
         .unwrap_or_default();
@@ -41,9 +43,9 @@ pub fn load() -> Loaded {
             "The list of conversations",
             &mut problems,
         )
-        .unwrap_or_else(rebuild_index),
+        .unwrap_or_else(|| rebuild_index(&keys)),
     };
-    adopt_orphans(&mut index, &mut problems);
+    adopt_orphans(&mut index, &keys, &mut problems);
     let conversation = index.current.as_ref().and_then(|id| {
         read::<Conversation>(
             &persist::conversation_key(id),
@@ -52,6 +54,7 @@ pub fn load() -> Loaded {
         )
     });
     let draft = read(DRAFT_KEY, "Your unsent message", &mut problems).unwrap_or_default();
+    // Looked up again: reading the values above may have set some aside.
     let set_aside = storage::keys_with_prefix(persist::QUARANTINE_PREFIX)
         .iter()
         .any(|k| persist::may_copy(k));
@@ -69,9 +72,8 @@ pub fn load() -> Loaded {
 /// Lists again the stored conversations the list does not name (an import or a save
 /// that stored a conversation but could not store the list), and says so. One deleted
 /// since its last change is a leftover and is removed.
-fn adopt_orphans(index: &mut Index, problems: &mut Vec<String>) {
-    let keys = storage::keys_with_prefix(persist::CONVERSATION_PREFIX);
-    let orphans = persist::orphans(index, &keys);
+fn adopt_orphans(index: &mut Index, keys: &[String], problems: &mut Vec<String>) {
+    let orphans = persist::orphans(index, keys);
     if orphans.is_empty() {
         return;
     }
@@ -102,20 +104,23 @@ fn adopt_orphans(index: &mut Index, problems: &mut Vec<String>) {
 }
 
 /// Removes every copy of the API key that an older build set aside.
-fn remove_key_copies() {
-    for key in storage::keys_with_prefix(persist::QUARANTINE_PREFIX) {
-        if !persist::may_copy(&key) {
-            storage::remove(&key);
+fn remove_key_copies(keys: &[String]) {
+    for key in keys {
+        if key.starts_with(persist::QUARANTINE_PREFIX) && !persist::may_copy(key) {
+            storage::remove(key);
         }
     }
 }
 
 /// The conversation list rebuilt from the stored conversations themselves, for when the
 /// stored list cannot be read; the newest conversation is opened.
-fn rebuild_index() -> Index {
+fn rebuild_index(keys: &[String]) -> Index {
     let mut index = Index::default();
-    for key in storage::keys_with_prefix("mnemo.conv.") {
-        if let Some(c) = storage::get(&key).and_then(|t| persist::decode::<Conversation>(&t).ok()) {
+    for key in keys
+        .iter()
+        .filter(|k| k.starts_with(persist::CONVERSATION_PREFIX))
+    {
+        if let Some(c) = storage::get(key).and_then(|t| persist::decode::<Conversation>(&t).ok()) {
             index.touch(&c);
         }
     }
@@ -168,7 +173,7 @@ pub fn save_settings(settings: &Settings, api_key: &str) -> Result<(), StorageEr
         write(persist::API_KEY_KEY, &api_key.to_string())
     } else {
         storage::remove(persist::API_KEY_KEY);
-        remove_key_copies();
+        remove_key_copies(&storage::keys_with_prefix(persist::QUARANTINE_PREFIX));
         write(persist::SETTINGS_KEY, settings)
     }
 }
