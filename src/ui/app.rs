@@ -7,7 +7,7 @@ use super::composer::Composer;
 use super::context_inspector::ContextInspector;
 use super::context_meter::ContextMeter;
 use super::error_banner::ErrorBanner;
-use super::help_dialog::HelpDialog;
+use super::help_dialog::{focus_composer, HelpDialog};
 use super::message_list::MessageList;
 use super::notice_banner::NoticeBanner;
 use super::retry_banner::RetryBanner;
@@ -36,29 +36,36 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <div class="layout">
-        <Sidebar open=sidebar_open />
-        <div class="app">
-            <header class="topbar">
-                <button type="button" class="sidebar-toggle" aria-label="Conversations"
-                    aria-expanded=move || sidebar_open.get().to_string()
-                    on:click=move |_| sidebar_open.update(|o| *o = !*o)>"☰"</button>
-                <span class="brand">"Mnemo"</span>
-                <h1 class="conversation-title">{title}</h1>
+        // Keyboard users start here: one key press takes them past the header and the list.
+        <a class="skip-link" href="#message-box" on:click=move |ev| {
+            ev.prevent_default();
+            focus_composer();
+        }>"Skip to the message box"</a>
+        <header class="topbar">
+            <button type="button" class="sidebar-toggle" aria-label="Conversations"
+                aria-expanded=move || sidebar_open.get().to_string()
+                on:click=move |_| sidebar_open.update(|o| *o = !*o)>"☰"</button>
+            <span class="brand">"Mnemo"</span>
+            <h1 class="conversation-title" dir="auto" title=title>{title}</h1>
+            <div class="topbar-actions">
                 <ThemeToggle />
                 <button type="button" class="quiet" on:click=move |_| help_open.set(true)>"Shortcuts"</button>
                 <button type="button" class="chat-settings" title=own_settings
                     data-own=move || own_settings().is_some().to_string()
                     on:click=move |_| chat_settings_open.set(true)>"Chat settings"</button>
-                <button type="button" on:click=move |_| state.settings_open.set(true)>
+                <button type="button" class="open-settings" on:click=move |_| state.settings_open.set(true)>
                     "Settings"
                 </button>
-            </header>
+            </div>
+        </header>
+        <Sidebar open=sidebar_open />
+        <main class="app">
             <UndoToast />
             <NoticeBanner />
             <div class="body">
-                <main class="main">
+                <div class="main">
                     <MessageList />
-                </main>
+                </div>
                 <Show when=move || inspector_open.get()>
                     <ContextInspector />
                 </Show>
@@ -67,10 +74,10 @@ pub fn App() -> impl IntoView {
             <ErrorBanner />
             <ContextMeter inspector_open=inspector_open />
             <Composer />
-            <SettingsDialog />
-            <ChatSettingsDialog open=chat_settings_open />
-            <HelpDialog open=help_open />
-        </div>
+        </main>
+        <SettingsDialog />
+        <ChatSettingsDialog open=chat_settings_open />
+        <HelpDialog open=help_open />
         </div>
     }
 }

@@ -69,7 +69,9 @@ pub fn Composer() -> impl IntoView {
     let textarea = move || {
         view! {
             <textarea
+                id="message-box"
                 aria-label="Message"
+                dir="auto"
                 placeholder="Message Mnemo (Enter sends, Shift+Enter for a new line)"
                 rows="3"
                 prop:value=move || state.composer_text.get()

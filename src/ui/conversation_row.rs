@@ -2,6 +2,10 @@
 
 use leptos::prelude::*;
 
+use wasm_bindgen::JsCast;
+
+use super::row_keys;
+use crate::core::conversation::ConversationId;
 use crate::core::search::highlight;
 use crate::state::conversations::SearchHit;
 use crate::state::ChatState;
@@ -26,6 +30,8 @@ fn marked(text: String, needle: &str) -> impl IntoView {
 pub fn ConversationRow(
     /// The conversation and what matched.
     hit: SearchHit,
+    /// The row that Tab stops at (the others are reached with the arrow keys).
+    tab_stop: Memo<Option<ConversationId>>,
     /// Called after the conversation is opened (closes the list on narrow screens).
     on_open: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -42,6 +48,22 @@ pub fn ConversationRow(
         hit.title.clone()
     };
     let label = title.clone();
+    let full_title = title.clone();
+    let tab_index = move || {
+        if tab_stop.with(|t| t.as_ref() == Some(&id.get_value())) {
+            "0"
+        } else {
+            "-1"
+        }
+    };
+    let on_delete = move |ev: leptos::ev::MouseEvent| {
+        let index = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map_or(0, |el| row_keys::row_index(&el));
+        state.delete(&id.get_value());
+        row_keys::focus_after_delete(index);
+    };
     // Escape hides the field, and the blur that follows must not save what was typed.
     let finish_rename = move || {
         if renaming.get_untracked() {
@@ -53,15 +75,16 @@ pub fn ConversationRow(
         <li class="conversation" class:current=current>
             <Show when=move || renaming.get() fallback=move || view! {
                 <button type="button" class="open" aria-current=move || current().then_some("page")
+                    tabindex=tab_index title=full_title.clone()
                     on:click=move |_| { state.open(&id.get_value()); on_open(); }>
-                    <span class="title">{marked(title.clone(), &needle)}</span>
+                    <span class="title" dir="auto">{marked(title.clone(), &needle)}</span>
                     <Show when=move || state.is_replying_in_background(&id.get_value())>
                         <span class="replying">" replying…"</span>
                     </Show>
                     {hit.excerpt.clone().map(|e| view! { <span class="excerpt">{marked(e, &needle)}</span> })}
                 </button>
             }>
-                <input type="text" aria-label="Conversation name" prop:value=move || name.get()
+                <input type="text" aria-label="Conversation name" dir="auto" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                     on:keydown=move |ev| match ev.key().as_str() {
                         "Enter" => finish_rename(),
@@ -73,8 +96,10 @@ pub fn ConversationRow(
                     }
                     on:blur=move |_| finish_rename() />
             </Show>
-            <button type="button" class="row-action" aria-label=format!("Rename {label}") on:click=move |_| renaming.set(true)>"Rename"</button>
-            <button type="button" class="row-action" aria-label=format!("Delete {label}") on:click=move |_| state.delete(&id.get_value())>"Delete"</button>
+            <span class="row-actions">
+                <button type="button" class="row-action" tabindex="-1" aria-label=format!("Rename {label}") on:click=move |_| renaming.set(true)>"Rename"</button>
+                <button type="button" class="row-action" tabindex="-1" aria-label=format!("Delete {label}") on:click=on_delete>"Delete"</button>
+            </span>
         </li>
     }
 }

@@ -13,7 +13,17 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Shift+Enter", "New line in the message"),
     ("Esc", "Stop the reply that is streaming"),
     ("↑ in an empty message box", "Edit your last message"),
+    (
+        "Ctrl+Enter in the message editor",
+        "Save the edit and resend",
+    ),
     ("Ctrl+Shift+O", "New chat"),
+    ("Ctrl+, (⌘+, on a Mac)", "Open Settings"),
+    ("Tab on the first key press", "Skip to the message box"),
+    (
+        "↑ ↓ Home End in the conversation list",
+        "Move between conversations (→ reaches Rename and Delete; F2 renames, Delete deletes)",
+    ),
     ("/", "Focus the message box"),
     ("?", "Show these shortcuts"),
 ];
@@ -25,7 +35,8 @@ fn typing(ev: &ev::KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
-fn focus_composer() {
+/// Puts the keyboard in the message box (or the long paste that stands in for it).
+pub fn focus_composer() {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
@@ -55,6 +66,9 @@ pub fn HelpDialog(
             ev.prevent_default();
             state.new_chat();
             focus_composer();
+        } else if (ev.ctrl_key() || ev.meta_key()) && key == "," {
+            ev.prevent_default();
+            state.settings_open.set(true);
         } else if !typing(&ev) && key == "/" {
             ev.prevent_default();
             focus_composer();

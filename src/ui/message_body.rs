@@ -152,5 +152,5 @@ pub fn MessageBody(
     };
     // A reply is shown as plain text, line breaks kept, until it can be rendered.
     let rendered = move || markdown && state.markdown_ready.get();
-    view! { <div class="content" class:markdown=rendered class:plain=move || !rendered() node_ref=node on:click=on_click></div> }
+    view! { <div class="content" dir="auto" class:markdown=rendered class:plain=move || !rendered() node_ref=node on:click=on_click></div> }
 }

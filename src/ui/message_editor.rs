@@ -29,14 +29,19 @@ pub fn MessageEditor(
     });
     view! {
         <div class="editor">
-            <textarea aria-label="Edit message" rows="4" node_ref=input prop:value=move || text.get()
+            <textarea aria-label="Edit message" aria-describedby="edit-help" rows="4" dir="auto" node_ref=input
+                prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" {
                         ev.stop_propagation();
                         state.editing.set(None);
+                    } else if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        state.resend_edited(&id.get_value(), text.get_untracked());
                     }
                 }></textarea>
+            <p id="edit-help" class="help">"Ctrl+Enter (⌘+Enter) saves and resends; Esc cancels."</p>
             <div class="message-actions">
                 <button type="button" class="primary" on:click=move |_| state.resend_edited(&id.get_value(), text.get_untracked())>
                     "Save & resend"

@@ -21,6 +21,7 @@ pub mod model_field;
 pub mod notice_banner;
 pub mod prompt_field;
 pub mod retry_banner;
+pub mod row_keys;
 pub mod sampling_field;
 pub mod settings_dialog;
 pub mod sidebar;

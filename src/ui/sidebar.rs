@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::conversation_row::ConversationRow;
+use super::row_keys;
 use super::transfer_panel::TransferPanel;
 use crate::state::ChatState;
 
@@ -27,27 +28,45 @@ pub fn Sidebar(
     });
     let shown = move || hits.with(|h| h.iter().take(limit.get()).cloned().collect::<Vec<_>>());
     let more = move || hits.with(Vec::len).saturating_sub(limit.get());
+    // The one row Tab stops at: the open conversation's, else the first.
+    let tab_stop = Memo::new(move |_| {
+        let open = state.conversation.with(|c| c.id.clone());
+        hits.with(|h| {
+            let shown = &h[..h.len().min(limit.get())];
+            shown
+                .iter()
+                .find(|hit| hit.id == open)
+                .or(shown.first())
+                .map(|hit| hit.id.clone())
+        })
+    });
     view! {
         <nav class="sidebar" class:open=move || open.get() aria-label="Conversations">
             <button type="button" class="primary new-chat" on:click=move |_| { state.new_chat(); open.set(false); }>
                 "New chat"
             </button>
-            <input type="search" class="search" aria-label="Search conversations" placeholder="Search…"
+            <input type="search" class="search" aria-label="Search conversations" placeholder="Search…" dir="auto"
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev)) />
-            <ul class="conversation-list">
-                <For each=shown key=|hit| hit.clone() let:hit>
-                    <ConversationRow hit=hit on_open=move || open.set(false) />
-                </For>
-            </ul>
-            <Show when=move || { more() > 0 }>
-                <button type="button" class="quiet" on:click=move |_| limit.update(|n| *n += PAGE)>
-                    {move || format!("Show more ({} more)", more())}
-                </button>
-            </Show>
-            <Show when=move || hits.with(Vec::is_empty)>
-                <p class="help">{move || if query.with(String::is_empty) { "No saved conversations yet." } else { "No conversation matches." }}</p>
-            </Show>
+            <div class="list-scroll">
+                <ul class="conversation-list" aria-label="Saved conversations"
+                    aria-describedby="conversation-list-help" on:keydown=row_keys::on_keydown>
+                    <For each=shown key=|hit| hit.clone() let:hit>
+                        <ConversationRow hit=hit tab_stop=tab_stop on_open=move || open.set(false) />
+                    </For>
+                </ul>
+                <p id="conversation-list-help" class="visually-hidden">
+                    "Up and Down move between conversations; Right reaches Rename and Delete; F2 renames; Delete deletes."
+                </p>
+                <Show when=move || { more() > 0 }>
+                    <button type="button" class="quiet" on:click=move |_| limit.update(|n| *n += PAGE)>
+                        {move || format!("Show more ({} more)", more())}
+                    </button>
+                </Show>
+                <Show when=move || hits.with(Vec::is_empty)>
+                    <p class="help">{move || if query.with(String::is_empty) { "No saved conversations yet." } else { "No conversation matches." }}</p>
+                </Show>
+            </div>
             <TransferPanel />
         </nav>
     }
