@@ -94,14 +94,14 @@ impl Fate {
         matches!(self, Fate::Sent | Fate::Pinned)
     }
 
-    /// The badge shown in the context inspector.
+    /// The badge shown on the message and in the context inspector. Messages left out
+    /// are "not in context", never "dropped": they are all kept.
     pub fn label(self) -> &'static str {
         match self {
-            Fate::Sent => "sent",
+            Fate::Sent => "in context",
             Fate::Pinned => "pinned",
-            Fate::Dropped => "dropped",
+            Fate::Dropped | Fate::NotContext => "not in context",
             Fate::InSummary => "in summary",
-            Fate::NotContext => "not sent",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod conversation;
 pub mod markdown;
 pub mod memory;
 pub mod message;
+pub mod meter;
 pub mod models;
 pub mod openai;
 pub mod persist;

@@ -33,6 +33,26 @@ pub fn ContextInspector() -> impl IntoView {
                 .unwrap_or_default()
         }));
     });
+    // The count follows the text as it is edited; the saved summary's cost when sent.
+    let summary_tokens = move || {
+        let stored = state.conversation.with(|c| {
+            c.summary
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default()
+        });
+        if summary_text.with(|t| *t == stored) {
+            return state
+                .plan
+                .with(|p| format!("{} tokens when sent", tokens(p.plan.summary_tokens)));
+        }
+        let (n, exact) = summary_text.with(|t| state.count_of(t));
+        format!(
+            "{}{} tokens as edited (not saved yet)",
+            if exact { "" } else { "≈" },
+            tokens(n)
+        )
+    };
     let has_summary = move || state.conversation.with(|c| c.summary.is_some());
     view! {
         <aside class="inspector" aria-label="Context inspector" tabindex="0">
@@ -40,7 +60,7 @@ pub fn ContextInspector() -> impl IntoView {
             <ConversationStats />
             <h3>"Messages"</h3>
             <table class="plan">
-                <thead><tr><th>"Role"</th><th>"Message"</th><th>"Tokens"</th><th>"Sent?"</th></tr></thead>
+                <thead><tr><th>"Role"</th><th>"Message"</th><th>"Tokens"</th><th>"Context"</th></tr></thead>
                 <tbody>
                     {move || rows().into_iter().map(|(role, snippet, n, fate)| view! {
                         <tr data-fate=fate><td>{role}</td><td>{snippet}</td><td>{tokens(n)}</td><td><span class="badge">{fate}</span></td></tr>
@@ -51,7 +71,7 @@ pub fn ContextInspector() -> impl IntoView {
             <Show when=has_summary fallback=|| view! { <p class="help">"No summary yet. With Summary memory, messages that leave the window are summarised here."</p> }>
                 <textarea aria-label="Summary" rows="5" prop:value=move || summary_text.get()
                     on:input=move |ev| summary_text.set(event_target_value(&ev))></textarea>
-                <p class="help">{move || state.plan.with(|p| format!("{} tokens when sent", tokens(p.plan.summary_tokens)))}</p>
+                <p class="help" data-testid="summary-tokens">{summary_tokens}</p>
                 <button type="button" on:click=move |_| state.edit_summary(summary_text.get_untracked())>"Save summary"</button>
             </Show>
             <h3>"Next request"</h3>

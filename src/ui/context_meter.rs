@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::meter;
 use crate::core::stats::format_count as tokens;
 use crate::state::tokens::TokenizerState;
 use crate::state::ChatState;
@@ -34,17 +35,29 @@ pub fn ContextMeter(
             }
         })
     };
+    let reading = Memo::new(move |_| {
+        let strategy = state.effective.with(|s| s.memory);
+        state.plan.with(|p| meter::read(&p.plan, strategy))
+    });
+    let meaning = move || meter::budget_meaning(state.effective.with(|s| s.memory));
     let loading = move || match state.tokenizer_state.get() {
         TokenizerState::Loading => Some("Loading the tokenizer: counts are estimates.".to_string()),
         TokenizerState::Failed(e) => Some(format!("Token counts are estimates: {e}")),
         TokenizerState::Ready => None,
     };
     view! {
-        <div class="context-meter" role="group" aria-label="Context">
-            <meter min="0" max=move || limit().to_string() value=move || total().to_string() aria-hidden="true"></meter>
+        <div class="context-meter" role="group" aria-label="Context" title=meaning
+            data-level=move || reading.with(|r| r.level.as_str())>
+            <span class="meter-bar" aria-hidden="true">
+                <span class="meter-fill" style:width=move || {
+                    let (t, l) = (total(), limit().max(1));
+                    format!("{}%", (u64::from(t) * 100 / u64::from(l)).min(100))
+                }></span>
+            </span>
             <span class="meter-text" data-testid="context-tokens">
                 {approx}{move || tokens(total())} " / " {move || tokens(limit())} " tokens"
             </span>
+            <span class="meter-level" data-testid="context-level">{move || reading.with(|r| r.status)}</span>
             <span class="meter-detail">
                 {move || state.plan.with(|p| format!(
                     "window {} · reply reserve {}",

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::settings_dialog::field_error;
 use crate::core::memory::MemoryStrategy;
+use crate::core::meter::budget_meaning;
 use crate::core::settings::{FieldError, SettingsForm};
 
 /// A select of the memory strategies and the context budget in tokens.
@@ -29,7 +30,9 @@ pub fn MemoryField(
                 prop:value=move || form.with(|f| f.context_budget.clone())
                 on:input=move |ev| form.update(|f| f.context_budget = event_target_value(&ev)) />
             <p id=format!("{prefix}context-budget-help") class="help">
-                "Most tokens a request may send. Sliding window keeps the newest messages that fit; Summary memory also folds older ones into a summary (one extra call)."
+                "Most tokens a request may send. "
+                {move || form.with(|f| MemoryStrategy::from_key(&f.memory).map(budget_meaning))}
+                {move || form.with(|f| f.memory == MemoryStrategy::Summary.key()).then_some(" Summarising costs one extra call.")}
             </p>
             <p id=format!("{prefix}context-budget-error") class="field-error">{field_error(errors, "Context budget")}</p>
         </div>
