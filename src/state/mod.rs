@@ -47,6 +47,8 @@ pub struct ChatState {
     /// The id of the reply that is streaming, if any.
     pub streaming: RwSignal<Option<MessageId>>,
     pub settings_open: RwSignal<bool>,
+    /// Why the settings opened by themselves, shown at the top of the dialog.
+    pub settings_reason: RwSignal<Option<&'static str>>,
     pub draft: RwSignal<String>,
     /// The text the composer box is set to when the app, not the user, changes it.
     pub composer_text: RwSignal<String>,
@@ -132,6 +134,7 @@ impl ChatState {
             stream_revision: RwSignal::new(0),
             streaming: RwSignal::new(None),
             settings_open: RwSignal::new(needs_setup),
+            settings_reason: RwSignal::new(None),
             composer_text: RwSignal::new(loaded.draft.clone()),
             draft: RwSignal::new(loaded.draft),
             notices: RwSignal::new(loaded.problems),

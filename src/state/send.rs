@@ -24,6 +24,9 @@ impl ChatState {
             .settings
             .with_untracked(|s| s.needs_setup(&self.api_key.get_untracked()))
         {
+            self.settings_reason.set(Some(
+                "To send your message, add an API key — or, for a proxy that holds the key, its Base URL. Your message stays in the box.",
+            ));
             self.settings_open.set(true);
             return;
         }

@@ -18,6 +18,11 @@ const SLICE: usize = 24;
 /// How close to the top (in pixels) starts rendering the earlier slice.
 const EARLIER_SLACK: i32 = 300;
 
+/// Pixels of content below the view.
+fn gap_below(el: &web_sys::HtmlElement) -> i32 {
+    el.scroll_height() - el.scroll_top() - el.client_height()
+}
+
 fn scroll_to_end(el: &web_sys::HtmlElement) {
     el.set_scroll_top(el.scroll_height());
 }
@@ -49,11 +54,17 @@ pub fn MessageList() -> impl IntoView {
             window.with_value(|(_, n)| (*n).min(len))
         })
     };
-    // Another conversation opens at its newest message.
+    // Another conversation opens at its newest message, and a new request (a message
+    // sent, a retry, a regeneration) brings the reader down to its reply.
     let open_id = Memo::new(move |_| state.conversation.with(|c| c.id.clone()));
     Effect::new(move |_| {
         open_id.track();
         following.set(true);
+    });
+    Effect::new(move |_| {
+        if state.streaming.with(Option::is_some) {
+            following.set(true);
+        }
     });
     let rows = move || {
         let skip = hidden();
@@ -74,20 +85,24 @@ pub fn MessageList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    // New rows and streamed text keep the view at the bottom while the user follows.
+    // Whether there is more below the view: "Jump to latest" needs somewhere to go.
+    let below = RwSignal::new(false);
+    // New rows and streamed text keep the view at the bottom while the user follows. The
+    // choice is made in the frame, after every effect of this change has run (opening
+    // another conversation sets `following` in one of them).
     Effect::new(move |_| {
         state.stream_revision.track();
         state.conversation.track();
-        if following.get_untracked() {
-            if let Some(el) = scroller.get_untracked() {
-                // Asked again in the frame: the reader may have scrolled up meanwhile.
-                request_animation_frame(move || {
-                    if following.try_get_untracked().unwrap_or(false) {
-                        scroll_to_end(&el);
-                    }
-                });
+        following.track();
+        request_animation_frame(move || {
+            let Some(el) = scroller.try_get_untracked().flatten() else {
+                return;
+            };
+            if following.try_get_untracked().unwrap_or(false) {
+                scroll_to_end(&el);
             }
-        }
+            below.set(gap_below(&el) > FOLLOW_SLACK);
+        });
     });
     // Renders the earlier slice and keeps the messages in view where they were.
     let show_earlier = move || {
@@ -99,14 +114,17 @@ pub fn MessageList() -> impl IntoView {
         revealed.update(|r| *r += 1);
         request_animation_frame(move || el.set_scroll_top(top + el.scroll_height() - height));
     };
-    // Where the last scroll event left the view: only a move up leaves the bottom.
-    let last_top = StoredValue::new(0);
+    // Where the last scroll event left the view, and how tall the content was then.
+    let last = StoredValue::new((0, 0));
     let on_scroll = move |_| {
         if let Some(el) = scroller.get_untracked() {
-            let top = el.scroll_top();
-            let gap = el.scroll_height() - top - el.client_height();
-            let moved_up = top < last_top.get_value();
-            last_top.set_value(top);
+            let (top, height) = (el.scroll_top(), el.scroll_height());
+            let (last_top, last_height) = last.get_value();
+            last.set_value((top, height));
+            let gap = gap_below(&el);
+            // Only the reader moves the view up over content that did not shrink: a
+            // shorter conversation or a removed message moves it up by itself.
+            let moved_up = top < last_top && height >= last_height;
             // Only a reader who had already left the bottom is scrolling up to read: a
             // scroll event while following comes from the content changing.
             let reading_back = !following.get_untracked();
@@ -115,6 +133,7 @@ pub fn MessageList() -> impl IntoView {
             } else if moved_up {
                 following.set(false);
             }
+            below.set(gap > FOLLOW_SLACK);
             if reading_back && top <= EARLIER_SLACK && hidden() > 0 {
                 show_earlier();
             }
@@ -133,14 +152,42 @@ pub fn MessageList() -> impl IntoView {
                     {move || format!("Show earlier messages ({} more)", hidden())}
                 </button>
             </Show>
+            <Show when=move || state.conversation.with(|c| c.messages.is_empty())>
+                <EmptyChat />
+            </Show>
             <ol class="messages" aria-label="Messages">
                 <For each=rows key=|row| row.clone() let:row>
                     <MessageItem id=row.1 />
                 </For>
             </ol>
         </div>
-        <Show when=move || !following.get()>
+        <Show when=move || !following.get() && below.get()>
             <button type="button" class="jump" on:click=jump>"Jump to latest ↓"</button>
         </Show>
+    }
+}
+
+/// What a chat with no messages shows instead of a blank page: how to start, and what is
+/// missing before Mnemo can answer.
+#[component]
+fn EmptyChat() -> impl IntoView {
+    let state = expect_context::<ChatState>();
+    let needs_setup = move || {
+        let key = state.api_key.get();
+        state.settings.with(|s| s.needs_setup(&key))
+    };
+    view! {
+        <div class="empty-chat">
+            <h2>"Start a conversation"</h2>
+            <Show when=needs_setup fallback=|| view! {
+                <p>"Type below and press Enter. Everything you write stays in this browser."</p>
+            }>
+                <p>"Mnemo needs an API key — or the Base URL of a proxy that holds one — before it can answer."</p>
+                <button type="button" class="primary" on:click=move |_| state.settings_open.set(true)>
+                    "Add a key in Settings"
+                </button>
+            </Show>
+            <p class="help">"Press ? for keyboard shortcuts, Ctrl+, for Settings."</p>
+        </div>
     }
 }

@@ -59,10 +59,12 @@ pub fn SettingsDialog() -> impl IntoView {
     };
     let text = move |get: fn(&SettingsForm) -> &String| move || form.with(|f| get(f).clone());
     view! {
-        <dialog node_ref=dialog class="settings" aria-labelledby="settings-title" on:close=move |_| state.settings_open.set(false)
+        <dialog node_ref=dialog class="settings" aria-labelledby="settings-title"
+            on:close=move |_| { state.settings_open.set(false); state.settings_reason.set(None); }
             on:keydown=move |ev| if let Some(d) = dialog.get_untracked() { super::focus_trap::trap_tab(&d, &ev) }>
             <form on:submit=save novalidate>
                 <h2 id="settings-title">"Settings"</h2>
+                {move || state.settings_reason.get().map(|why| view! { <p class="settings-reason" role="alert">{why}</p> })}
                 <div class="field">
                     <label for="api-key">"API key"</label>
                     <div class="row">
