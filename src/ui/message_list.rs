@@ -58,7 +58,9 @@ pub fn MessageList() -> impl IntoView {
     // sent, a retry, a regeneration) brings the reader down to its reply.
     let open_id = Memo::new(move |_| state.conversation.with(|c| c.id.clone()));
     Effect::new(move |_| {
-        open_id.track();
+        // Read, not only tracked: a memo nobody has read has no sources yet, so tracking
+        // it alone never re-runs this effect.
+        open_id.with(|_| ());
         following.set(true);
     });
     Effect::new(move |_| {

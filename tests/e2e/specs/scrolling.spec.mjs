@@ -8,7 +8,7 @@ import { closeSession, openSession } from '../fixtures/session.mjs';
 const T0 = 1764115200000;
 const SLACK = 48;
 
-/** An export with a long chat and a short one (the long one is newer). */
+/** An export with two long chats and a short one. */
 function scrollExport() {
   const conv = (id, title, count, at) => ({
     id,
@@ -23,7 +23,7 @@ function scrollExport() {
       status: { state: 'complete' },
     })),
   });
-  return JSON.stringify({ format: 'mnemo', v: 1, conversations: [conv('short', 'Short chat', 2, T0), conv('long', 'Long chat', 40, T0 + 1000)] });
+  return JSON.stringify({ format: 'mnemo', v: 1, conversations: [conv('short', 'Short chat', 2, T0), conv('other', 'Other long chat', 30, T0 + 500), conv('long', 'Long chat', 40, T0 + 1000)] });
 }
 
 let servers;
@@ -60,6 +60,14 @@ describe('scrolling across chats', { timeout: 120_000 }, () => {
     await scrollUp();
     await chat.jumpButton.waitFor({ timeout: 5_000 });
 
+    await chat.openConversation('Other long chat');
+    await chat.settle();
+    await chat.settle();
+    assert.ok(await atNewest(), `another long chat opens at its newest message (${JSON.stringify(await chat.transcriptScroll())})`);
+    assert.equal(await chat.jumpButton.count(), 0, 'and without "Jump to latest"');
+
+    await chat.openConversation('Long chat');
+    await scrollUp();
     await chat.openConversation('Short chat');
     await chat.settle();
     await chat.settle();
