@@ -9,6 +9,9 @@ import { UI } from '../fixtures/chat_page.mjs';
 import { closeSession, openSession } from '../fixtures/session.mjs';
 import { FIXTURE_TITLE, layoutExport } from '../fixtures/layout_fixture.mjs';
 
+/** The class of a row's open button (not "open-settings"). */
+const ROW = /(^| )open( |$)/;
+
 /** Most key presses any of these may take. */
 const HANDFUL = 6;
 
@@ -78,19 +81,23 @@ describe('keyboard only, with 43 conversations', { timeout: 180_000 }, () => {
 
   it('the conversation list is one Tab stop; arrows move in it and Enter opens a chat', async () => {
     await freshLoad();
-    const tabs = await tabUntil((f) => /\bopen\b/.test(f.className), 'the conversation list');
+    const tabs = await tabUntil((f) => ROW.test(f.className), 'the conversation list');
     assert.ok(tabs <= HANDFUL + 2, `the list took ${tabs} Tab presses`);
+    await press('Home');
     const first = await focused();
+    const titles = await chat.conversationTitles();
+    assert.equal(first.title, titles[0], 'Home reached the first row');
     await press('ArrowDown');
     await press('ArrowDown');
     const third = await focused();
-    assert.notEqual(third.title, first.title, 'ArrowDown moved to another row');
+    assert.equal(third.title, titles[2], 'two ArrowDowns reached the third row');
+    assert.notEqual(third.title, first.title, `ArrowDown moved to another row (${JSON.stringify([first, third])})`);
     await press('Enter');
     await chat.settle();
     assert.equal(await chat.page.locator('header h1').textContent(), third.title, 'Enter opened it');
     // One Tab leaves the list: past every other row.
     await press('Tab');
-    assert.doesNotMatch((await focused()).className, /\bopen\b/, 'Tab left the list');
+    assert.doesNotMatch((await focused()).className, ROW, 'Tab left the list');
   });
 
   it('sends with Enter, stops with Esc, edits and resends with ↑ and Ctrl+Enter', async () => {
@@ -109,6 +116,8 @@ describe('keyboard only, with 43 conversations', { timeout: 180_000 }, () => {
     assert.equal((await focused()).name, 'Edit message', 'ArrowUp opened the editor');
     await press('End');
     await chat.page.keyboard.type(' Shorter, please.');
+    // Resending still asks before it replaces the reply that followed.
+    chat.page.once('dialog', (dialog) => dialog.accept());
     await press('Control+Enter');
     await chat.waitForAssistantDone();
     const last = chatRequests(servers.mock).at(-1).body.messages.at(-1);
@@ -128,7 +137,7 @@ describe('keyboard only, with 43 conversations', { timeout: 180_000 }, () => {
     await press('Delete');
     await chat.undoToast.waitFor({ timeout: 5_000 });
     const after = await focused();
-    assert.match(after.className, /\bopen\b/, `the keyboard is on a row of the list, not lost (${JSON.stringify(after)})`);
+    assert.match(after.className, ROW, `the keyboard is on a row of the list, not lost (${JSON.stringify(after)})`);
     assert.ok(!(await chat.conversationTitles()).includes('Chat 5'), 'deleted');
   });
 });
