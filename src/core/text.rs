@@ -30,8 +30,46 @@ pub fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> String {
     out
 }
 
+/// `value` with exactly `decimals` digits after the point, rounded half away from zero
+/// ("–" when it is not a number). Integer arithmetic: the app shell never links the
+/// standard library's float formatting, which would cost several KB of wasm.
+pub fn fixed(value: f64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals.min(9));
+    let scaled = (value.abs() * scale as f64).round();
+    if !scaled.is_finite() || scaled >= u64::MAX as f64 {
+        return "–".to_string();
+    }
+    let n = scaled as u64;
+    let mut out = String::new();
+    if value < 0.0 && n > 0 {
+        out.push('-');
+    }
+    out.push_str(&(n / scale).to_string());
+    if decimals > 0 {
+        let frac = (n % scale).to_string();
+        out.push('.');
+        out.extend(std::iter::repeat_n(
+            '0',
+            decimals.min(9) as usize - frac.len(),
+        ));
+        out.push_str(&frac);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fixed_rounds_to_the_decimals_asked_for() {
+        assert_eq!(super::fixed(0.000_123_456, 5), "0.00012");
+        assert_eq!(super::fixed(1.5, 0), "2");
+        assert_eq!(super::fixed(2.25, 1), "2.3");
+        assert_eq!(super::fixed(12.0, 4), "12.0000");
+        assert_eq!(super::fixed(-0.04, 1), "0.0");
+        assert_eq!(super::fixed(-3.14159, 2), "-3.14");
+        assert_eq!(super::fixed(f64::NAN, 2), "–");
+        assert_eq!(super::fixed(5.3e6 / 1e6, 1), "5.3");
+    }
     use super::*;
 
     #[test]

@@ -428,9 +428,9 @@ impl ChatState {
             Ok(()) => {}
             Err(StorageError::Full) => {
                 // navigator.storage.estimate() leaves localStorage out, so count it.
-                let used = storage::used_bytes() / 1e6;
+                let used = crate::core::text::fixed(storage::used_bytes() / 1e6, 1);
                 self.notify(format!(
-                    "Storage is full ({used:.1} MB in use): new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
+                    "Storage is full ({used} MB in use): new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
                 ));
             }
             Err(other) => self.notify(format!(

@@ -206,8 +206,8 @@ impl ChatState {
             }
             return self.notify(match error {
                 StorageError::Full => format!(
-                    "Nothing was imported: storage is full ({:.1} MB in use). Free space by exporting and deleting conversations, then try again.",
-                    storage::used_bytes() / 1e6
+                    "Nothing was imported: storage is full ({} MB in use). Free space by exporting and deleting conversations, then try again.",
+                    crate::core::text::fixed(storage::used_bytes() / 1e6, 1)
                 ),
                 other => format!("Nothing was imported: {other}."),
             });

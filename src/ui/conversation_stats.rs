@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::core::stats::format_count as tokens;
 use crate::core::stats::stats;
+use crate::core::text::fixed;
 use crate::state::ChatState;
 
 /// Messages, tokens the next request sends, tokens used so far (summary calls included)
@@ -41,7 +42,7 @@ pub fn ConversationStats() -> impl IntoView {
                 format!("{} tokens ({} in, {} out{reasoning})", tokens(u.total_tokens), tokens(u.prompt_tokens), tokens(u.completion_tokens))
             }}</dd>
             <dt>"Cost"</dt>
-            <dd>{move || format!("${:.4}", figures().cost)}</dd>
+            <dd>{move || format!("${}", fixed(figures().cost, 4))}</dd>
         </dl>
     }
 }

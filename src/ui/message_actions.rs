@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::core::message::{Message, MessageStatus, Recovery, Role};
 use crate::core::models::ModelInfo;
 use crate::core::stats::{format_count, message_cost};
+use crate::core::text::fixed;
 use crate::platform::clipboard::copy;
 use crate::state::ChatState;
 
@@ -107,7 +108,7 @@ fn details_text(m: &Message, custom: &[ModelInfo]) -> String {
         parts.push(line);
     }
     if let Some(cost) = message_cost(m, custom) {
-        parts.push(format!("${cost:.5}"));
+        parts.push(format!("${}", fixed(cost, 5)));
     }
     if let Some(sent) = m.sent_tokens {
         parts.push(format!("sent {} tokens", format_count(sent)));
