@@ -168,7 +168,8 @@ impl Renderer {
             Tag::Item => self.out.push_str("<li>"),
             Tag::Table(alignments) => {
                 self.table_alignments = alignments;
-                self.out.push_str("<table>");
+                // Focusable, so a table wider than its message can be scrolled from the keyboard.
+                self.out.push_str("<table tabindex=\"0\">");
             }
             Tag::TableHead => {
                 self.in_table_head = true;
@@ -287,7 +288,7 @@ impl Renderer {
             .push_str("><div class=\"code-head\"><span class=\"code-lang\">");
         self.out.push_str(&label);
         self.out.push_str(
-            "</span><button type=\"button\" class=\"copy-code\">Copy</button></div><pre><code>",
+            "</span><button type=\"button\" class=\"copy-code\">Copy</button></div><pre tabindex=\"0\"><code>",
         );
     }
 
@@ -472,13 +473,13 @@ mod tests {
         let html = render("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
         assert_eq!(
             html,
-            "<table><thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th>\
+            "<table tabindex=\"0\"><thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th>\
              <th class=\"align-right\">c</th></tr></thead><tbody>\n<tr><td class=\"align-left\">1</td>\
              <td class=\"align-center\">2</td><td class=\"align-right\">3</td></tr>\n</tbody></table>\n"
         );
         assert_eq!(
             render("| a |\n|---|\n"),
-            "<table><thead><tr><th>a</th></tr></thead><tbody>\n</tbody></table>\n"
+            "<table tabindex=\"0\"><thead><tr><th>a</th></tr></thead><tbody>\n</tbody></table>\n"
         );
     }
 
@@ -514,7 +515,7 @@ mod tests {
             "<div class=\"code-block\" data-lang=\"rust\"><div class=\"code-head\">\
              <span class=\"code-lang\">rust</span>\
              <button type=\"button\" class=\"copy-code\">Copy</button></div>\
-             <pre><code>fn main() { a &lt; b &amp;&amp; c }\n</code></pre></div>\n"
+             <pre tabindex=\"0\"><code>fn main() { a &lt; b &amp;&amp; c }\n</code></pre></div>\n"
         );
     }
 
@@ -538,7 +539,7 @@ mod tests {
         let expected =
             "<div class=\"code-block\"><div class=\"code-head\"><span class=\"code-lang\">\
                         </span><button type=\"button\" class=\"copy-code\">Copy</button></div>\
-                        <pre><code>&lt;/code&gt;&lt;script&gt;\n</code></pre></div>\n";
+                        <pre tabindex=\"0\"><code>&lt;/code&gt;&lt;script&gt;\n</code></pre></div>\n";
         assert_eq!(render("```\n</code><script>\n```"), expected);
         assert_eq!(render("    </code><script>\n"), expected);
     }
@@ -655,7 +656,7 @@ mod tests {
             "<div class=\"code-block\" data-lang=\"py\"><div class=\"code-head\">\
              <span class=\"code-lang\">py</span>\
              <button type=\"button\" class=\"copy-code\">Copy</button></div>\
-             <pre><code>print(1</code></pre></div>\n"
+             <pre tabindex=\"0\"><code>print(1</code></pre></div>\n"
         );
         assert_eq!(render("[a](https://a"), "<p>[a](https://a</p>\n");
         assert_eq!(render("**bold"), "<p>**bold</p>\n");

@@ -1,11 +1,13 @@
 // Owns the accessibility check: axe-core on the main views (first visit with settings
-// open, a chat with messages and the context inspector, the shortcuts dialog) reports no
+// open, the empty chat behind it, a chat with messages and the context inspector, the
+// shortcuts dialog, the layout fixture at phone width in dark with a reply arriving) reports no
 // serious or critical violations; the settings dialog keeps focus inside and returns it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { closeSession, openSession } from '../fixtures/session.mjs';
+import { FIXTURE_TITLE, layoutExport } from '../fixtures/layout_fixture.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -35,6 +37,14 @@ describe('accessibility', { timeout: 120_000 }, () => {
     await chat.goto();
     await chat.waitForSettings('visible');
     assert.deepEqual(await violations(), []);
+  });
+
+  it('the empty chat shown once the first Settings are closed', async () => {
+    await chat.cancelSettings();
+    await browser.page.getByRole('button', { name: 'Add a key in Settings', exact: true }).waitFor();
+    assert.deepEqual(await violations(), []);
+    await browser.page.getByRole('button', { name: 'Add a key in Settings', exact: true }).click();
+    await chat.waitForSettings('visible');
   });
 
   it('the settings dialog keeps focus inside and gives it back', async () => {
@@ -87,6 +97,27 @@ describe('accessibility', { timeout: 120_000 }, () => {
     assert.deepEqual(await violations(), []);
     await browser.page.getByRole('button', { name: 'Clear', exact: true }).click();
     await chat.composer.waitFor();
+  });
+
+  it('the layout fixture at phone width, dark, with the list open and a reply arriving', async () => {
+    await chat.importFile(layoutExport({ others: 12 }), 'layout.json');
+    await chat.waitUntil(async () => (await chat.conversationTitles()).includes(FIXTURE_TITLE), { message: 'the import' });
+    await chat.openConversation(FIXTURE_TITLE);
+    await browser.page.setViewportSize({ width: 390, height: 844 });
+    await browser.page.emulateMedia({ colorScheme: 'dark' });
+    servers.mock.configure({ firstByteDelayMs: 1_500, delayMs: 100, replyWords: 80 });
+    await chat.send('A question in the dark.');
+    await chat.lastAssistant.getByRole('status').waitFor({ timeout: 5_000 });
+    assert.deepEqual(await violations(), [], 'waiting for the first words');
+    await chat.waitForStreamingText((t) => t.split(' ').length >= 5);
+    assert.deepEqual(await violations(), [], 'streaming');
+    await chat.stop();
+    await browser.page.getByRole('button', { name: 'Conversations', exact: true }).click();
+    assert.deepEqual(await violations(), [], 'the conversation list over the chat');
+    await browser.page.getByRole('button', { name: 'Conversations', exact: true }).click();
+    await browser.page.setViewportSize({ width: 1280, height: 800 });
+    await browser.page.emulateMedia({ colorScheme: 'light' });
+    servers.mock.reset();
   });
 
   it('logged no errors in the page', () => {
