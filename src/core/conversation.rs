@@ -267,7 +267,7 @@ impl Conversation {
         self.removed = removed;
         // Every tab must come to the same order, also for messages created in the same
         // millisecond (two tabs sending at once): a question before a reply, then by id.
-        self.messages.sort_by(|a, b| {
+        super::order::sort_by(&mut self.messages, |a, b| {
             a.created_at
                 .total_cmp(&b.created_at)
                 .then_with(|| (a.role == Role::Assistant).cmp(&(b.role == Role::Assistant)))

@@ -8,6 +8,7 @@ pub mod message;
 pub mod meter;
 pub mod models;
 pub mod openai;
+pub mod order;
 pub mod persist;
 pub mod search;
 pub mod settings;

@@ -211,11 +211,11 @@ impl Index {
         self.deleted = deleted;
     }
 
-    /// One sort for every change of the list: each `sort_by` with a closure of its own
-    /// is a copy of the whole sort in the app's wasm.
+    /// One sort for every change of the list (see [`super::order`]).
     fn sort_newest_first(&mut self) {
-        self.conversations
-            .sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+        super::order::sort_by(&mut self.conversations, |a, b| {
+            b.updated_at.total_cmp(&a.updated_at)
+        });
     }
 
     /// Records `conversation`'s title and time, keeping the list newest first.

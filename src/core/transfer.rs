@@ -75,7 +75,9 @@ pub fn gather(stored: Vec<(String, String)>) -> (Vec<Conversation>, Vec<SetAside
             set_aside.push(SetAside { key, value });
         }
     }
-    conversations.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+    super::order::sort_by(&mut conversations, |a, b| {
+        b.updated_at.total_cmp(&a.updated_at)
+    });
     (conversations, set_aside)
 }
 

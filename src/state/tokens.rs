@@ -118,9 +118,7 @@ impl ChatState {
                         reasoning_effort: None,
                     };
                     let body = ChatRequest::new(&options, messages).to_json();
-                    serde_json::from_str::<serde_json::Value>(&body)
-                        .and_then(|v| serde_json::to_string_pretty(&v))
-                        .unwrap_or(body)
+                    pretty_json(&body).unwrap_or(body)
                 })
             })
         })
@@ -204,4 +202,17 @@ impl ChatState {
         self.token_cache
             .with_value(|cache| cache.count_or_estimate(text, encoding).0)
     }
+}
+
+/// `json` indented by the browser's own JSON (a `serde_json::Value` round trip would add
+/// its parser and pretty printer to the app's wasm).
+fn pretty_json(json: &str) -> Option<String> {
+    let value = js_sys::JSON::parse(json).ok()?;
+    js_sys::JSON::stringify_with_replacer_and_space(
+        &value,
+        &wasm_bindgen::JsValue::NULL,
+        &wasm_bindgen::JsValue::from_f64(2.0),
+    )
+    .ok()
+    .and_then(|s| s.as_string())
 }
