@@ -159,7 +159,14 @@ describe('keyboard shortcuts', { timeout: 180_000 }, () => {
       ['Shift+Enter', 'New line in the message'],
       ['Esc', 'Stop the reply that is streaming'],
       ['↑ in an empty message box', 'Edit your last message'],
+      ['Ctrl+Enter in the message editor', 'Save the edit and resend'],
       ['Ctrl+Shift+O', 'New chat'],
+      ['Ctrl+, (⌘+, on a Mac)', 'Open Settings'],
+      ['Tab on the first key press', 'Skip to the message box'],
+      [
+        '↑ ↓ Home End in the conversation list',
+        'Move between conversations (→ reaches Rename and Delete; F2 renames, Delete deletes)',
+      ],
       ['/', 'Focus the message box'],
       ['?', 'Show these shortcuts'],
     ]);
