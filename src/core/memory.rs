@@ -18,7 +18,8 @@ use super::tokens::{message_tokens, prompt_tokens};
 pub enum MemoryStrategy {
     /// Send everything; warn when it no longer fits the model.
     FullHistory,
-    /// Newest messages first, whole messages, until the budget is full.
+    /// Newest messages first, whole messages, until the budget is full; never a reply
+    /// without the question it answers.
     #[default]
     SlidingWindow,
     /// Like the window, and messages that leave it are folded into a rolling summary.
@@ -263,16 +264,21 @@ pub fn select_context(
 
     // Fill the window newest first with whole messages; the first one that does not fit
     // closes it, so what is sent is always one unbroken stretch of recent history.
-    for entry in entries.iter_mut().rev() {
+    let mut window_start = None;
+    for (index, entry) in entries.iter_mut().enumerate().rev() {
         if entry.fate != Fate::Dropped {
             continue;
         }
         if strategy == MemoryStrategy::FullHistory || total + entry.tokens <= limit {
             entry.fate = Fate::Sent;
             total += entry.tokens;
+            window_start = Some(index);
         } else {
             break;
         }
+    }
+    if let Some(start) = window_start {
+        total -= drop_orphan_replies(messages, &mut entries, start);
     }
     let to_summarize = if strategy == MemoryStrategy::Summary {
         entries
@@ -301,6 +307,36 @@ pub fn select_context(
         mandatory_over_limit,
         to_summarize,
     }
+}
+
+/// Drops the replies that open the window at `start` when the question they answer was
+/// dropped, and returns the tokens that frees. A reply without its question reads to the
+/// model as an answer to nothing (and opens the request with the assistant); with
+/// Summary memory the pair is then folded into the summary together. A pinned reply
+/// stays: pinned messages are always sent.
+fn drop_orphan_replies(messages: &[Message], entries: &mut [PlanEntry], start: usize) -> u32 {
+    let is_question =
+        |m: &Message, e: &PlanEntry| m.role == Role::User && e.fate != Fate::NotContext;
+    let question_dropped = messages[..start]
+        .iter()
+        .zip(&entries[..start])
+        .rev()
+        .find(|(m, e)| is_question(m, e))
+        .is_some_and(|(_, e)| e.fate == Fate::Dropped);
+    if !question_dropped {
+        return 0;
+    }
+    let mut freed = 0;
+    for (m, e) in messages[start..].iter().zip(&mut entries[start..]) {
+        if is_question(m, e) {
+            break;
+        }
+        if m.role == Role::Assistant && e.fate == Fate::Sent {
+            e.fate = Fate::Dropped;
+            freed += e.tokens;
+        }
+    }
+    freed
 }
 
 /// A fixed 64-bit hash of a message id: the key of [`ContextPlan`]'s lookup.
