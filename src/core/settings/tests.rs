@@ -1,0 +1,204 @@
+//! Tests of `core::settings`.
+
+use super::*;
+use crate::core::tokens::Encoding;
+
+fn form() -> SettingsForm {
+    SettingsForm::from_settings(&Settings::default(), "sk-test")
+}
+
+#[test]
+fn defaults_round_trip_through_the_form() {
+    let (settings, key) = form().validate().unwrap();
+    assert_eq!(settings, Settings::default());
+    assert_eq!(key, "sk-test");
+}
+
+#[test]
+fn openai_without_a_key_needs_setup_but_a_proxy_does_not() {
+    let mut f = form();
+    f.api_key = " ".into();
+    assert_eq!(f.validate().unwrap_err()[0].field, "API key");
+    f.base_url = "http://127.0.0.1:8787/v1/".into();
+    let (settings, key) = f.validate().unwrap();
+    assert_eq!(settings.base_url, "http://127.0.0.1:8787/v1");
+    assert_eq!(key, "");
+    assert!(!settings.needs_setup(&key));
+}
+
+#[test]
+fn every_bad_field_is_reported() {
+    let f = SettingsForm {
+        api_key: "k".into(),
+        base_url: "ftp://x".into(),
+        model: "gpt 4".into(),
+        temperature: "3".into(),
+        max_output_tokens: "-5".into(),
+        ..form()
+    };
+    let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        ["Base URL", "Model", "Temperature", "Max output tokens"]
+    );
+}
+
+#[test]
+fn empty_max_output_tokens_means_none() {
+    let mut f = form();
+    f.max_output_tokens = "  ".into();
+    assert_eq!(f.validate().unwrap().0.max_output_tokens, None);
+    f.max_output_tokens = "512".into();
+    assert_eq!(f.validate().unwrap().0.max_output_tokens, Some(512));
+}
+
+#[test]
+fn memory_and_budget_are_read_from_the_form() {
+    let mut f = form();
+    f.memory = "summary".into();
+    f.context_budget = "1,000".into();
+    let (s, _) = f.validate().unwrap();
+    assert_eq!(s.memory, MemoryStrategy::Summary);
+    assert_eq!(s.context_budget, 1_000);
+    f.context_budget = "lots".into();
+    assert_eq!(f.validate().unwrap_err()[0].field, "Context budget");
+}
+
+#[test]
+fn an_unknown_model_gets_a_custom_entry_with_the_chosen_encoding() {
+    let mut f = form();
+    f.model = "my-proxy-model".into();
+    assert!(f.is_custom_model());
+    f.encoding = "cl100k_base".into();
+    f.context_window = "32000".into();
+    let (s, _) = f.validate().unwrap();
+    let info = s.model_info();
+    assert_eq!(
+        (info.encoding, info.context_window),
+        (Encoding::Cl100kBase, 32_000)
+    );
+    assert_eq!(s.budget().limit(), DEFAULT_CONTEXT_BUDGET);
+    // Editing it again replaces the entry instead of adding another.
+    let mut again = SettingsForm::from_settings(&s, "k");
+    again.context_window = "8000".into();
+    let (s, _) = again.validate().unwrap();
+    assert_eq!(s.custom_models.len(), 1);
+    assert_eq!(s.budget().limit(), 8_000 - DEFAULT_REPLY_RESERVE);
+}
+
+#[test]
+fn presets_have_names_and_prompts() {
+    assert_eq!(PRESETS.len(), 4);
+    assert!(PRESETS.iter().all(|(n, p)| !n.is_empty() && !p.is_empty()));
+    assert_eq!(
+        Settings::default().system_prompt,
+        "You are a helpful assistant."
+    );
+}
+
+fn summary_defaults() -> Settings {
+    Settings {
+        model: "gpt-4o".into(),
+        memory: MemoryStrategy::SlidingWindow,
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn a_conversation_without_overrides_uses_the_defaults() {
+    let defaults = summary_defaults();
+    assert_eq!(defaults.with_overrides(&Overrides::default()), defaults);
+    let (overrides, _) = OverridesForm::new(&defaults, &Overrides::default())
+        .validate(&defaults)
+        .unwrap();
+    assert!(overrides.is_empty());
+}
+
+#[test]
+fn own_groups_become_overrides_and_the_rest_follows_the_defaults() {
+    let defaults = summary_defaults();
+    let mut form = OverridesForm::new(&defaults, &Overrides::default());
+    form.own_model = true;
+    form.form.model = "gpt-4.1".into();
+    form.own_memory = true;
+    form.form.memory = "summary".into();
+    form.form.context_budget = "2,000".into();
+    // Not own: ignored even though changed.
+    form.form.temperature = "1.5".into();
+    let (overrides, _) = form.validate(&defaults).unwrap();
+    assert_eq!(overrides.model.as_deref(), Some("gpt-4.1"));
+    assert_eq!(overrides.memory, Some(MemoryStrategy::Summary));
+    assert_eq!(overrides.context_budget, Some(2_000));
+    assert_eq!(overrides.temperature, None);
+    assert_eq!(overrides.system_prompt, None);
+    let effective = defaults.with_overrides(&overrides);
+    assert_eq!(effective.model, "gpt-4.1");
+    assert_eq!(effective.temperature, defaults.temperature);
+    assert_eq!(effective.budget().context_budget, 2_000);
+    // The form opens again as it was saved.
+    let again = OverridesForm::new(&defaults, &overrides);
+    assert!(again.own_model && again.own_memory && !again.own_sampling && !again.own_prompt);
+    assert_eq!(again.form.model, "gpt-4.1");
+}
+
+#[test]
+fn only_own_fields_can_be_wrong() {
+    let defaults = summary_defaults();
+    let mut form = OverridesForm::new(&defaults, &Overrides::default());
+    form.form.temperature = "hot".into();
+    assert!(
+        form.validate(&defaults).is_ok(),
+        "not own: the default applies"
+    );
+    form.own_sampling = true;
+    let errors = form.validate(&defaults).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "Temperature");
+}
+
+#[test]
+fn an_own_output_limit_can_say_model_default() {
+    let defaults = Settings {
+        max_output_tokens: Some(500),
+        ..Settings::default()
+    };
+    let mut form = OverridesForm::new(&defaults, &Overrides::default());
+    form.own_sampling = true;
+    form.form.max_output_tokens = String::new();
+    let (overrides, _) = form.validate(&defaults).unwrap();
+    assert_eq!(overrides.max_output_tokens, Some(0));
+    assert_eq!(defaults.with_overrides(&overrides).max_output_tokens, None);
+    assert_eq!(
+        overrides.describe(),
+        vec!["temperature 0.7".to_string(), "no output limit".to_string()]
+    );
+}
+
+#[test]
+fn a_custom_model_of_a_conversation_adds_its_catalog_entry() {
+    let defaults = Settings::default();
+    let mut form = OverridesForm::new(&defaults, &Overrides::default());
+    form.own_model = true;
+    form.form.model = "my-local-llama".into();
+    form.form.encoding = "cl100k_base".into();
+    form.form.context_window = "8192".into();
+    let (overrides, custom) = form.validate(&defaults).unwrap();
+    assert_eq!(overrides.model.as_deref(), Some("my-local-llama"));
+    assert!(custom
+        .iter()
+        .any(|m| m.id == "my-local-llama" && m.context_window == 8192));
+}
+
+#[test]
+fn overrides_serialise_only_what_is_set() {
+    let overrides = Overrides {
+        model: Some("gpt-4.1".into()),
+        ..Overrides::default()
+    };
+    assert_eq!(
+        serde_json::to_string(&overrides).unwrap(),
+        r#"{"model":"gpt-4.1"}"#
+    );
+    let back: Overrides = serde_json::from_str(r#"{"model":"gpt-4.1"}"#).unwrap();
+    assert_eq!(back, overrides);
+}
