@@ -84,6 +84,11 @@ impl SettingsForm {
                 field: "Base URL",
                 message: "Enter a URL starting with https:// (or http:// for a local proxy), such as https://api.openai.com/v1.".into(),
             });
+        } else if let Some((root, endpoint)) = endpoint_path(&base_url) {
+            errors.push(FieldError {
+                field: "Base URL",
+                message: format!("Base URL should end before \"{endpoint}\": use {root}"),
+            });
         }
         let model = self.model.trim().to_string();
         if model.is_empty() || model.contains(char::is_whitespace) {
@@ -209,4 +214,20 @@ impl SettingsForm {
             Err(errors)
         }
     }
+}
+
+/// Paths of the API that people paste with the base URL: Mnemo adds
+/// "/chat/completions" itself, so a base URL ending in one of them would post to
+/// ".../chat/completions/chat/completions".
+const ENDPOINT_PATHS: &[&str] = &["/chat/completions", "/completions", "/models"];
+
+/// The base URL without the endpoint path it ends in, and that path, when it ends in one
+/// (in any case).
+fn endpoint_path(base_url: &str) -> Option<(&str, &'static str)> {
+    ENDPOINT_PATHS.iter().find_map(|&path| {
+        let root = base_url.len().checked_sub(path.len())?;
+        let end = base_url.get(root..)?;
+        end.eq_ignore_ascii_case(path)
+            .then(|| (base_url[..root].trim_end_matches('/'), path))
+    })
 }

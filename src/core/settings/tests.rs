@@ -202,3 +202,43 @@ fn overrides_serialise_only_what_is_set() {
     let back: Overrides = serde_json::from_str(r#"{"model":"gpt-4.1"}"#).unwrap();
     assert_eq!(back, overrides);
 }
+
+#[test]
+fn a_base_url_ending_in_chat_completions_is_refused_with_the_fix() {
+    let mut f = form();
+    f.base_url = "https://api.openai.com/v1/chat/completions".into();
+    let errors = f.validate().unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "Base URL");
+    assert_eq!(
+        errors[0].message,
+        "Base URL should end before \"/chat/completions\": use https://api.openai.com/v1"
+    );
+    for (typed, fix) in [
+        (
+            "http://127.0.0.1:8787/v1/chat/completions/",
+            "http://127.0.0.1:8787/v1",
+        ),
+        (
+            "https://my-proxy.example.com/v1/completions",
+            "https://my-proxy.example.com/v1",
+        ),
+        (
+            "https://api.openai.com/v1/models",
+            "https://api.openai.com/v1",
+        ),
+        (
+            "https://api.openai.com/v1/Chat/Completions",
+            "https://api.openai.com/v1",
+        ),
+    ] {
+        f.base_url = typed.into();
+        let errors = f.validate().unwrap_err();
+        assert!(
+            errors[0].message.ends_with(&format!(": use {fix}")),
+            "{typed}: {errors:?}"
+        );
+    }
+    f.base_url = "https://api.example.com/completions-proxy/v1".into();
+    assert!(f.validate().is_ok(), "only the end of the path counts");
+}
