@@ -6,8 +6,10 @@ use super::memory::{Budget, MemoryStrategy};
 use super::models::{self, ModelInfo};
 
 mod form;
+mod model_choice;
 
 pub use form::{FieldError, SettingsForm};
+pub use model_choice::{model_groups, ModelGroup, CUSTOM_MODEL, YOUR_MODELS};
 
 /// Tokens kept free for the reply when "Max output tokens" is empty.
 pub const DEFAULT_REPLY_RESERVE: u32 = 1_024;
@@ -20,9 +22,6 @@ pub const DEFAULT_CONTEXT_BUDGET: u32 = 16_000;
 
 /// OpenAI's own endpoint; any OpenAI-compatible base URL works in its place.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
-
-/// Models offered in the settings dialog; any other id can be typed in.
-pub const MODELS: &[&str] = &["gpt-4o-mini", "gpt-4o", "gpt-4.1"];
 
 /// System prompt presets: a name for the picker and the prompt itself.
 pub const PRESETS: &[(&str, &str)] = &[
@@ -71,7 +70,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             base_url: DEFAULT_BASE_URL.into(),
-            model: MODELS[0].into(),
+            model: models::DEFAULT_MODEL.into(),
             temperature: 0.7,
             max_output_tokens: None,
             system_prompt: PRESETS[0].1.into(),

@@ -13,16 +13,20 @@ pub struct SettingsForm {
     pub remember_key: bool,
     pub base_url: String,
     pub model: String,
+    /// "Custom…" was chosen: the model id is typed in, even one the picker offers.
+    pub model_typed: bool,
     pub temperature: String,
     pub max_output_tokens: String,
     pub system_prompt: String,
     /// A [`MemoryStrategy::key`].
     pub memory: String,
     pub context_budget: String,
-    /// For a model outside the catalog: its encoding's name and its context window.
+    /// For a model outside the catalog: its encoding's name and its context window
+    /// (empty: [`models::DEFAULT_CONTEXT_WINDOW`]).
     pub encoding: String,
     pub context_window: String,
-    /// For a model outside the catalog: US dollars per million prompt and reply tokens.
+    /// For a model outside the catalog: US dollars per million prompt and reply tokens
+    /// (empty: not known, so its cost is not either).
     pub input_price: String,
     pub output_price: String,
     pub stall_timeout: String,
@@ -41,12 +45,12 @@ pub struct FieldError {
 impl SettingsForm {
     /// The form filled from the current settings and key.
     pub fn from_settings(settings: &Settings, api_key: &str) -> Self {
-        let info = settings.model_info();
-        SettingsForm {
+        let mut form = SettingsForm {
             api_key: api_key.to_string(),
             remember_key: settings.remember_key,
             base_url: settings.base_url.clone(),
             model: settings.model.clone(),
+            model_typed: false,
             temperature: settings.temperature.to_string(),
             max_output_tokens: settings
                 .max_output_tokens
@@ -55,13 +59,24 @@ impl SettingsForm {
             system_prompt: settings.system_prompt.clone(),
             memory: settings.memory.key().to_string(),
             context_budget: settings.context_budget.to_string(),
-            encoding: info.encoding.name().to_string(),
-            context_window: info.context_window.to_string(),
-            input_price: info.input_per_million.to_string(),
-            output_price: info.output_per_million.to_string(),
+            encoding: String::new(),
+            context_window: String::new(),
+            input_price: String::new(),
+            output_price: String::new(),
             stall_timeout: settings.stall_timeout_secs.to_string(),
             custom_models: settings.custom_models.clone(),
-        }
+        };
+        form.show_model_facts(&settings.model_info());
+        form
+    }
+
+    /// Fills the custom model fields with what is known about a model.
+    pub(super) fn show_model_facts(&mut self, info: &ModelInfo) {
+        let price = |p: Option<f64>| p.map(|p| p.to_string()).unwrap_or_default();
+        self.encoding = info.encoding.name().to_string();
+        self.context_window = info.context_window.to_string();
+        self.input_price = price(info.input_per_million);
+        self.output_price = price(info.output_per_million);
     }
 
     /// Whether the model typed in is one Mnemo does not know (so its encoding and
@@ -148,44 +163,7 @@ impl SettingsForm {
         };
         let mut custom_models = self.custom_models.clone();
         if self.is_custom_model() && !model.is_empty() {
-            let window = match self
-                .context_window
-                .trim()
-                .replace([',', '_', ' '], "")
-                .parse::<u32>()
-            {
-                Ok(n) if n >= 256 => n,
-                _ => {
-                    errors.push(FieldError {
-                        field: "Context window",
-                        message: "Enter the model's context window in tokens (for example 128000)."
-                            .into(),
-                    });
-                    128_000
-                }
-            };
-            let mut price = |text: &str, field: &'static str| match text.trim() {
-                "" => 0.0,
-                text => match text.trim_start_matches('$').parse::<f64>() {
-                    Ok(p) if p.is_finite() && p >= 0.0 => p,
-                    _ => {
-                        errors.push(FieldError {
-                            field,
-                            message: "Enter a price in US dollars per million tokens (for example 0.15), or leave it empty.".into(),
-                        });
-                        0.0
-                    }
-                },
-            };
-            let input_per_million = price(&self.input_price, "Input price");
-            let output_per_million = price(&self.output_price, "Output price");
-            let entry = ModelInfo {
-                id: model.clone(),
-                context_window: window,
-                encoding: Encoding::from_name(&self.encoding).unwrap_or(Encoding::O200kBase),
-                input_per_million,
-                output_per_million,
-            };
+            let entry = self.custom_entry(&model, &mut errors);
             custom_models.retain(|m| m.id != model);
             custom_models.push(entry);
         }
@@ -212,6 +190,46 @@ impl SettingsForm {
             Ok((settings, api_key))
         } else {
             Err(errors)
+        }
+    }
+
+    /// The catalog entry of `model`, a model Mnemo does not know, from the custom model
+    /// fields. An empty window is the default one; an empty price is not known.
+    fn custom_entry(&self, model: &str, errors: &mut Vec<FieldError>) -> ModelInfo {
+        let window = match self.context_window.trim().replace([',', '_', ' '], "") {
+            text if text.is_empty() => models::DEFAULT_CONTEXT_WINDOW,
+            text => match text.parse::<u32>() {
+                Ok(n) if n >= 256 => n,
+                _ => {
+                    errors.push(FieldError {
+                        field: "Context window",
+                        message: "Enter the model's context window in tokens (for example 128000), or leave it empty for 128,000.".into(),
+                    });
+                    models::DEFAULT_CONTEXT_WINDOW
+                }
+            },
+        };
+        let mut price = |text: &str, field: &'static str| match text.trim() {
+            "" => None,
+            text => match text.trim_start_matches('$').parse::<f64>() {
+                Ok(p) if p.is_finite() && p >= 0.0 => Some(p),
+                _ => {
+                    errors.push(FieldError {
+                        field,
+                        message: "Enter a price in US dollars per million tokens (for example 0.15), or leave it empty.".into(),
+                    });
+                    None
+                }
+            },
+        };
+        let input_per_million = price(&self.input_price, "Input price");
+        let output_per_million = price(&self.output_price, "Output price");
+        ModelInfo {
+            id: model.to_string(),
+            context_window: window,
+            encoding: Encoding::from_name(&self.encoding).unwrap_or(Encoding::O200kBase),
+            input_per_million,
+            output_per_million,
         }
     }
 }

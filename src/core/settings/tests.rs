@@ -1,6 +1,7 @@
 //! Tests of `core::settings`.
 
 use super::*;
+use crate::core::models;
 use crate::core::tokens::Encoding;
 
 fn form() -> SettingsForm {
@@ -241,4 +242,122 @@ fn a_base_url_ending_in_chat_completions_is_refused_with_the_fix() {
     }
     f.base_url = "https://api.example.com/completions-proxy/v1".into();
     assert!(f.validate().is_ok(), "only the end of the path counts");
+}
+
+#[test]
+fn an_unknown_model_without_prices_has_no_cost() {
+    use crate::core::message::{Message, MessageId};
+    use crate::core::stats::message_cost;
+    let mut f = form();
+    f.model = "my-proxy-model".into();
+    f.input_price = String::new();
+    f.output_price = String::new();
+    let (s, _) = f.validate().unwrap();
+    let mut reply = Message::pending_reply(MessageId("a".into()), "my-proxy-model", 1.0);
+    reply.usage = serde_json::from_str(
+        r#"{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}"#,
+    )
+    .ok();
+    assert_eq!(
+        message_cost(&reply, &s.custom_models),
+        None,
+        "saved without prices"
+    );
+    assert_eq!(message_cost(&reply, &[]), None, "never described at all");
+}
+
+#[test]
+fn the_picker_offers_every_catalog_model_by_family() {
+    let groups = model_groups(&[]);
+    let labels: Vec<&str> = groups.iter().map(|g| g.label).collect();
+    assert_eq!(
+        labels,
+        [
+            "GPT-4o / 4.1",
+            "Reasoning (o-series)",
+            "GPT-5",
+            "Older (GPT-4, GPT-3.5)"
+        ]
+    );
+    let offered: Vec<&String> = groups.iter().flat_map(|g| &g.models).collect();
+    for m in models::catalog() {
+        assert!(offered.contains(&&m.id), "{} is offered", m.id);
+    }
+    assert_eq!(offered.len(), models::catalog().count(), "each once");
+    assert!(groups[1].models.iter().any(|m| m == "o4-mini"));
+    assert!(groups[2].models.iter().any(|m| m == "gpt-5-nano"));
+}
+
+#[test]
+fn choosing_custom_starts_blank() {
+    let mut f = form();
+    assert_eq!(f.model_choice(), "gpt-4o-mini");
+    f.choose_model(CUSTOM_MODEL);
+    assert_eq!(f.model_choice(), CUSTOM_MODEL);
+    assert_eq!(
+        [&f.model, &f.context_window, &f.input_price, &f.output_price],
+        ["", "", "", ""]
+    );
+    assert!(f.is_custom_model());
+    // Typing an id the picker offers keeps the typed field.
+    f.model = "gpt-4o".into();
+    assert_eq!(f.model_choice(), CUSTOM_MODEL);
+    f.model = "my-proxy-model".into();
+    let (s, _) = f.validate().unwrap();
+    let info = s.model_info();
+    assert_eq!(info.context_window, models::DEFAULT_CONTEXT_WINDOW);
+    assert_eq!(
+        (info.input_per_million, info.output_per_million),
+        (None, None),
+        "not gpt-4o-mini's prices"
+    );
+}
+
+#[test]
+fn a_saved_custom_model_is_offered_again() {
+    let mut f = form();
+    f.choose_model(CUSTOM_MODEL);
+    f.model = "llama-3.1-8b".into();
+    f.context_window = "8192".into();
+    f.input_price = "0.05".into();
+    let (saved, _) = f.validate().unwrap();
+    let mut again = SettingsForm::from_settings(&saved, "sk-test");
+    let groups = model_groups(&again.custom_models);
+    let yours = groups.last().unwrap();
+    assert_eq!(yours.label, YOUR_MODELS);
+    assert_eq!(yours.models, ["llama-3.1-8b"]);
+    assert_eq!(again.model_choice(), "llama-3.1-8b");
+    assert_eq!(
+        [
+            &again.context_window,
+            &again.input_price,
+            &again.output_price
+        ],
+        ["8192", "0.05", ""]
+    );
+    // Another model, then back: the saved facts come back with it.
+    again.choose_model("o3");
+    assert!(!again.is_custom_model());
+    again.choose_model("llama-3.1-8b");
+    assert_eq!(
+        [&again.context_window, &again.input_price],
+        ["8192", "0.05"]
+    );
+    let (resaved, _) = again.validate().unwrap();
+    assert_eq!(resaved.model, "llama-3.1-8b");
+    assert_eq!(resaved.custom_models, saved.custom_models);
+    // A catalog id saved as a custom entry is not offered twice.
+    let twice = model_groups(&[models::resolve("gpt-4o", &[])]);
+    assert!(twice.iter().all(|g| g.label != YOUR_MODELS));
+}
+
+#[test]
+fn a_custom_window_or_price_that_is_not_a_number_is_reported() {
+    let mut f = form();
+    f.choose_model(CUSTOM_MODEL);
+    f.model = "my-proxy-model".into();
+    f.context_window = "big".into();
+    f.output_price = "cheap".into();
+    let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["Context window", "Output price"]);
 }
