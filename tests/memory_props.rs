@@ -132,6 +132,19 @@ proptest! {
             }
         }
 
+        // No reply is sent without its question: the nearest user message before a
+        // sent reply is never one the window dropped.
+        for (i, (m, e)) in c.messages.iter().zip(&plan.entries).enumerate() {
+            if m.role == Role::Assistant && e.fate == Fate::Sent {
+                let question = c.messages[..i].iter().zip(&plan.entries[..i]).rev()
+                    .find(|(q, qe)| q.role == Role::User && qe.fate != Fate::NotContext);
+                prop_assert!(
+                    question.is_none_or(|(_, qe)| qe.fate != Fate::Dropped),
+                    "reply {} is sent without its question", i
+                );
+            }
+        }
+
         // Only Summary memory uses the summary or asks for one.
         if strategy != MemoryStrategy::Summary {
             prop_assert_eq!(plan.summary_tokens, 0);

@@ -4,8 +4,9 @@
 //!
 //! The texts mix arbitrary characters with the ones that break byte arithmetic:
 //! characters whose lowercase has another byte length or character count ('Ⱥ', 'ȿ', the
-//! Kelvin sign, 'İ', 'ẞ', 'ΐ', 'ﬃ', 'Σ'), combining marks, emoji sequences, right-to-left
-//! text and controls, and line ends of every kind.
+//! Kelvin sign, 'İ', 'ẞ', 'ΐ', 'ﬃ', 'Σ'), accented letters and combining accents (which
+//! search folds to their base letter or to nothing), emoji sequences, right-to-left text
+//! and controls, and line ends of every kind.
 #![cfg(not(target_arch = "wasm32"))]
 
 use mnemo::core::conversation::{title_from, Conversation, ConversationId, TITLE_CHARS};
@@ -42,6 +43,11 @@ const TRICKY: &[&str] = &[
     "\u{301}",
     "\u{307}",
     "e\u{301}",
+    "é",
+    "Ł",
+    "ﬀ",
+    "ǰ",
+    "ά",
     "🙂",
     "👨\u{200D}👩\u{200D}👧",
     "🇫🇷",
@@ -234,8 +240,11 @@ proptest! {
                 found,
                 text
             );
+            // A match takes in the accents that follow it, however many: only the
+            // characters that fold to something are bounded by the needle.
             let longest = 2 * radius + needle.chars().count().max(1) * 3 + 2;
-            prop_assert!(found.chars().count() <= longest + 2);
+            let letters = found.chars().filter(|c| !fold(&c.to_string()).is_empty()).count();
+            prop_assert!(letters <= longest + 2);
         }
     }
 
@@ -483,6 +492,15 @@ proptest! {
             prop_assert!(request[1].content.contains(m.content.trim()));
         }
     }
+}
+
+#[test]
+fn a_match_followed_by_many_accents_is_excerpted_whole() {
+    let text = format!("say e{} now", "\u{301}".repeat(12));
+    let found = excerpt(&text, "e", 1).unwrap_or_default();
+    assert_eq!(found, format!("… e{} …", "\u{301}".repeat(12)));
+    let runs = highlight(&text, "E");
+    assert_eq!(runs[1], (format!("e{}", "\u{301}".repeat(12)), true));
 }
 
 #[test]

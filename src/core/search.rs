@@ -1,23 +1,38 @@
-//! Finding text in conversations: case-insensitive matches and the excerpts and
-//! highlights shown for them.
+//! Finding text in conversations: matches that ignore case and accents, and the
+//! excerpts and highlights shown for them.
+
+mod fold;
+
+pub use fold::fold;
+use fold::fold_char;
 
 /// Splits `text` into runs, each marked whether it matches `needle`, for highlighting.
-/// Matching ignores case (see [`fold`]); the runs keep the original text, cut only
-/// between its characters, and concatenate back to it.
+/// Matching ignores case and accents (see [`fold`]); the runs keep the original text,
+/// cut only between its characters, and concatenate back to it. A match takes in the
+/// combining accents that follow it, and matches that touch make one run.
 pub fn highlight(text: &str, needle: &str) -> Vec<(String, bool)> {
     let needle = fold(needle);
     if needle.is_empty() {
         return vec![(text.to_string(), false)];
     }
     let folded = Folded::new(text);
-    let mut runs = Vec::new();
+    let mut runs: Vec<(String, bool)> = Vec::new();
     let mut at = 0;
     for (start, end) in folded.matches(&needle) {
-        // A match may begin inside what a character lowercases to (the dot of 'İ'):
+        // A match may begin inside what a character folds to (the second 'f' of 'ﬀ'):
         // the previous match may already have taken that character.
         let start = start.max(at);
         if start == end {
             continue;
+        }
+        if start == at {
+            if let Some((run, true)) = runs.last_mut() {
+                // What is left may be only accents, which fold to nothing: they belong
+                // with the match before.
+                run.push_str(&text[start..end]);
+                at = end;
+                continue;
+            }
         }
         if start > at {
             runs.push((text[at..start].to_string(), false));
@@ -32,7 +47,7 @@ pub fn highlight(text: &str, needle: &str) -> Vec<(String, bool)> {
 }
 
 /// Up to `radius` characters either side of the first match of `needle` in `text`
-/// (ignoring case, see [`fold`]), with "…" where it was cut; `None` when it does not
+/// (ignoring case and accents, see [`fold`]), with "…" where it was cut; `None` when it does not
 /// match.
 pub fn excerpt(text: &str, needle: &str, radius: usize) -> Option<String> {
     let needle = fold(needle);
@@ -60,33 +75,24 @@ pub fn excerpt(text: &str, needle: &str, radius: usize) -> Option<String> {
     Some(out)
 }
 
-/// Whether `text` contains `needle`, ignoring case as [`highlight`] does.
+/// Whether `text` contains `needle`, ignoring case and accents as [`highlight`] does.
 pub fn contains(text: &str, needle: &str) -> bool {
     fold(text).contains(&fold(needle))
 }
 
 /// A cheap look at a stored conversation's JSON text before decoding it: false only when
-/// it cannot hold `needle`. JSON escapes quotes, backslashes and control characters, so
-/// a needle with one of those is always looked for in the decoded text instead.
+/// it cannot hold `needle`. Folding goes character by character, so text that JSON
+/// holds as it is still matches inside it. JSON escapes quotes, backslashes and control
+/// characters, so a needle with one of those is always looked for in the decoded text
+/// instead; so is any needle when the JSON escapes other characters (`\u00e9` for 'é',
+/// `\/` for '/'), as other writers than Mnemo's may.
 pub fn stored_may_contain(json: &str, needle: &str) -> bool {
     needle
         .chars()
         .any(|c| c == '"' || c == '\\' || c.is_control())
+        || json.contains("\\u")
+        || json.contains("\\/")
         || contains(json, needle)
-}
-
-/// `text` as search compares it: every character lowercased on its own, and the final
-/// sigma 'ς' read as 'σ' (a capital 'Σ' lowercases to either, by position).
-///
-/// A character's lowercase may differ in byte length ('Ⱥ' 2 → 'ⱥ' 3, 'K' 3 → 'k' 1) and
-/// in character count ('İ' → "i̇"), so positions in the folded text are never used on
-/// the original; [`Folded`] maps them back.
-pub fn fold(text: &str) -> String {
-    text.chars().flat_map(fold_char).collect()
-}
-
-fn fold_char(c: char) -> impl Iterator<Item = char> {
-    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
 }
 
 /// A text folded for search, with the way back from folded positions to its own.
@@ -154,92 +160,4 @@ struct Span {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn titles_and_stored_text_are_compared_as_highlight_compares() {
-        assert!(contains("ΟΔΟΣ", "οδοσ"), "a final sigma matches a sigma");
-        assert!(contains("ȺȺ\u{212A}", "k"));
-        assert!(!contains("tea", "coffee"));
-        let stored = serde_json::json!({ "content": "She said \"hi\" and left\\" }).to_string();
-        assert!(
-            stored_may_contain(&stored, "\"hi\""),
-            "quotes are escaped in JSON"
-        );
-        assert!(stored_may_contain(&stored, "LEFT\\"), "so are backslashes");
-        assert!(stored_may_contain(&stored, "SHE SAID"));
-        assert!(!stored_may_contain(&stored, "goodbye"));
-    }
-
-    #[test]
-    fn highlights_every_match_ignoring_case() {
-        assert_eq!(
-            highlight("Tea and TEA", "tea"),
-            [
-                ("Tea".to_string(), true),
-                (" and ".to_string(), false),
-                ("TEA".to_string(), true)
-            ]
-        );
-        assert_eq!(highlight("x", ""), [("x".to_string(), false)]);
-    }
-
-    #[test]
-    fn excerpts_cut_around_the_match() {
-        assert_eq!(
-            excerpt("one two three four", "three", 4),
-            Some("…two three fou…".into())
-        );
-        assert_eq!(excerpt("short", "sh", 10), Some("short".into()));
-        assert_eq!(excerpt("nothing", "zzz", 5), None);
-        assert_eq!(
-            excerpt("a long way to go", "way", 3),
-            Some("…ng way to…".into())
-        );
-        assert_eq!(excerpt("line\nbreak", "break", 0), Some("…break".into()));
-        assert_eq!(excerpt("", "", 3), Some("".into()));
-    }
-
-    #[test]
-    fn a_kelvin_sign_after_letters_that_grow_when_lowercased_is_highlighted_whole() {
-        // 'Ⱥ' is 2 bytes and its lowercase 'ⱥ' 3; the Kelvin sign is 3 bytes and its
-        // lowercase 'k' 1: the lowercase text has the same byte length, cut elsewhere.
-        let text = "ȺȺ\u{212A}";
-        assert_eq!(
-            highlight(text, "k"),
-            [("ȺȺ".to_string(), false), ("\u{212A}".to_string(), true)]
-        );
-        assert_eq!(excerpt(text, "k", 1), Some("…Ⱥ\u{212A}".into()));
-    }
-
-    #[test]
-    fn matches_map_back_onto_whole_characters() {
-        // 'İ' lowercases to two characters ("i" and a combining dot): a match on either
-        // marks the whole 'İ'.
-        assert_eq!(
-            highlight("xİy", "i"),
-            [
-                ("x".to_string(), false),
-                ("İ".to_string(), true),
-                ("y".to_string(), false)
-            ]
-        );
-        assert_eq!(
-            highlight("Straẞe STRASSE", "straß"),
-            [
-                ("Straẞ".to_string(), true),
-                ("e STRASSE".to_string(), false)
-            ]
-        );
-        assert_eq!(
-            highlight("ΟΔΟΣ", "οδος"),
-            [("ΟΔΟΣ".to_string(), true)],
-            "a final sigma matches a capital sigma"
-        );
-        assert_eq!(excerpt("aİİİİb", "b", 2), Some("…İİb".into()));
-        assert_eq!(excerpt("İİİİb", "\u{307}", 1), Some("İİ…".into()));
-        assert_eq!(highlight("x", "\u{212A}"), [("x".to_string(), false)]);
-        assert_eq!(highlight("kK", "\u{212A}")[1], ("K".to_string(), true));
-    }
-}
+mod tests;

@@ -4,6 +4,7 @@ use super::conversation::Conversation;
 use super::memory::ContextPlan;
 use super::message::{Message, Role, Usage};
 use super::models::{self, ModelInfo};
+use super::text::fixed;
 
 /// The figures shown for a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,11 +15,26 @@ pub struct Stats {
     /// Tokens the API reported for every reply and summary call (reasoning included in
     /// the output, and counted apart too).
     pub used: Usage,
-    /// Estimated US dollars, from catalog prices (unknown models count as free).
+    /// Estimated US dollars of the usage whose prices are known (the catalog's, or those
+    /// the user gave a custom model).
     pub cost: f64,
+    /// Whether some usage was at a price nobody gave, so the cost is not known in full.
+    pub unpriced: bool,
     /// What Mnemo counted for the last reply's request, and what the API reported.
     pub last_sent_tokens: Option<u32>,
     pub last_reported_tokens: Option<u32>,
+}
+
+impl Stats {
+    /// The cost as shown: dollars, or "unknown" for what was used at unknown prices.
+    pub fn cost_text(&self) -> String {
+        const UNKNOWN: &str = "unknown (a model without prices)";
+        match (self.unpriced, self.cost > 0.0) {
+            (false, _) => format!("${}", fixed(self.cost, 4)),
+            (true, false) => UNKNOWN.to_string(),
+            (true, true) => format!("${} + {UNKNOWN}", fixed(self.cost, 4)),
+        }
+    }
 }
 
 /// A count with thousands separators: `12,345`.
@@ -35,10 +51,10 @@ pub fn format_count(n: u32) -> String {
 }
 
 /// What the request that produced `message` cost in US dollars, at the prices of the
-/// model that wrote it; `None` without usage or model.
+/// model that wrote it; `None` without usage or model, or when the model has no prices.
 pub fn message_cost(message: &Message, custom: &[ModelInfo]) -> Option<f64> {
     let (usage, model) = (message.usage.as_ref()?, message.model.as_ref()?);
-    Some(models::resolve(model, custom).cost(usage))
+    models::resolve(model, custom).cost(usage)
 }
 
 /// The statistics of `conversation`, given the plan of its next request. Summary calls
@@ -51,14 +67,19 @@ pub fn stats(
 ) -> Stats {
     let mut used = Usage::default();
     let mut cost = 0.0;
+    let mut unpriced = false;
+    let mut priced = |cost_of: Option<f64>| match cost_of {
+        Some(c) => cost += c,
+        None => unpriced = true,
+    };
     for m in &conversation.messages {
-        if let (Some(usage), Some(cost_of)) = (&m.usage, message_cost(m, custom)) {
+        if let Some(usage) = &m.usage {
             used.add(usage);
-            cost += cost_of;
+            priced(message_cost(m, custom));
         }
     }
     used.add(&conversation.summary_usage);
-    cost += summary_model.cost(&conversation.summary_usage);
+    priced(summary_model.cost(&conversation.summary_usage));
     let last_reply = conversation
         .messages
         .iter()
@@ -69,6 +90,7 @@ pub fn stats(
         next_request_tokens: plan.total,
         used,
         cost,
+        unpriced,
         last_sent_tokens: last_reply.and_then(|m| m.sent_tokens),
         last_reported_tokens: last_reply.and_then(|m| m.usage.map(|u| u.prompt_tokens)),
     }
@@ -88,8 +110,8 @@ mod tests {
             id: "my-local-model".into(),
             context_window: 8_192,
             encoding: crate::core::tokens::Encoding::O200kBase,
-            input_per_million: 1.0,
-            output_per_million: 2.0,
+            input_per_million: Some(1.0),
+            output_per_million: Some(2.0),
         };
         let mut reply = Message::pending_reply(MessageId("a".into()), "my-local-model", 1.0);
         reply.usage = serde_json::from_str(
@@ -98,6 +120,43 @@ mod tests {
         .ok();
         let cost = message_cost(&reply, std::slice::from_ref(&custom)).unwrap_or(-1.0);
         assert!((cost - 3.0).abs() < 1e-9, "cost {cost}");
+    }
+
+    #[test]
+    fn usage_at_unknown_prices_is_counted_and_its_cost_said_to_be_unknown() {
+        let mut c = Conversation::new(ConversationId("c".into()), 0.0);
+        let mut reply = Message::pending_reply(MessageId("a".into()), "my-local-model", 1.0);
+        reply.usage = Some(Usage {
+            prompt_tokens: 10,
+            completion_tokens: 5,
+            total_tokens: 15,
+            reasoning_tokens: 0,
+        });
+        c.push(reply.clone());
+        let budget = Budget {
+            context_budget: 1000,
+            model_window: 128_000,
+            reply_reserve: 100,
+        };
+        let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget, |_| 1);
+        let s = stats(&c, &plan, &resolve("gpt-4o-mini", &[]), &[]);
+        assert_eq!(
+            s.used.total_tokens, 15,
+            "the tokens are counted all the same"
+        );
+        assert!(s.unpriced);
+        assert_eq!(s.cost_text(), "unknown (a model without prices)");
+        reply.id = MessageId("b".into());
+        reply.model = Some("gpt-4o-mini".into());
+        reply.usage = Some(Usage {
+            prompt_tokens: 1_000_000,
+            completion_tokens: 0,
+            total_tokens: 1_000_000,
+            reasoning_tokens: 0,
+        });
+        c.push(reply);
+        let s = stats(&c, &plan, &resolve("gpt-4o-mini", &[]), &[]);
+        assert_eq!(s.cost_text(), "$0.1500 + unknown (a model without prices)");
     }
 
     #[test]
@@ -142,6 +201,8 @@ mod tests {
         assert_eq!(s.used.total_tokens, 2_000_000);
         assert_eq!(s.used.reasoning_tokens, 15, "reasoning tokens add up");
         assert!((s.cost - (0.15 + 0.60)).abs() < 1e-9);
+        assert!(!s.unpriced);
+        assert_eq!(s.cost_text(), "$0.7500");
         assert_eq!(s.last_sent_tokens, Some(999_999));
         assert_eq!(s.last_reported_tokens, Some(1_000_000));
         assert_eq!(s.next_request_tokens, plan.total);

@@ -22,7 +22,7 @@ impl ByteStream {
     ///
     /// # Errors
     /// [`ApiError`] of kind `Aborted` when the request was cancelled, `Network` when the
-    /// connection broke.
+    /// connection broke (core's turn tells the user what that means for the reply).
     pub async fn next(&mut self) -> Option<Result<Vec<u8>, ApiError>> {
         let item = self.0.next().await?;
         Some(match item {

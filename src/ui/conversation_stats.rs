@@ -4,11 +4,10 @@ use leptos::prelude::*;
 
 use crate::core::stats::format_count as tokens;
 use crate::core::stats::stats;
-use crate::core::text::fixed;
 use crate::state::ChatState;
 
 /// Messages, tokens the next request sends, tokens used so far (summary calls included)
-/// and their estimated cost, and the last request's count next to the API's.
+/// and their estimated cost (or that it is unknown), and the last request's count next to the API's.
 #[component]
 pub fn ConversationStats() -> impl IntoView {
     let state = expect_context::<ChatState>();
@@ -42,7 +41,7 @@ pub fn ConversationStats() -> impl IntoView {
                 format!("{} tokens ({} in, {} out{reasoning})", tokens(u.total_tokens), tokens(u.prompt_tokens), tokens(u.completion_tokens))
             }}</dd>
             <dt>"Cost"</dt>
-            <dd>{move || format!("${}", fixed(figures().cost, 4))}</dd>
+            <dd>{move || figures().cost_text()}</dd>
         </dl>
     }
 }

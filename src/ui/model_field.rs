@@ -1,13 +1,13 @@
-//! The model picker: the common models, or any model id typed in.
+//! The model picker: every model Mnemo knows and the user's own, or any model id typed in.
 
 use leptos::prelude::*;
 
 use super::settings_dialog::field_error;
-use crate::core::settings::{FieldError, SettingsForm, MODELS};
+use crate::core::settings::{model_groups, FieldError, SettingsForm, CUSTOM_MODEL};
 
-const CUSTOM: &str = "__custom";
-
-/// A select of [`MODELS`] plus "Custom…", which reveals a text field for any model id.
+/// A select of the models by group (the catalog's families, then "Your models") plus
+/// "Custom…", which reveals a text field for any model id; a model Mnemo does not know
+/// also gets fields for its encoding, window and prices.
 #[component]
 pub fn ModelField(
     /// The settings form being edited.
@@ -18,63 +18,88 @@ pub fn ModelField(
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
-    let custom_chosen = RwSignal::new(false);
-    let is_custom =
-        move || custom_chosen.get() || form.with(|f| !MODELS.contains(&f.model.as_str()));
-    let selected = move || {
-        if is_custom() {
-            CUSTOM.to_string()
-        } else {
-            form.with(|f| f.model.clone())
-        }
-    };
-    let on_change = move |ev| {
-        let value = event_target_value(&ev);
-        custom_chosen.set(value == CUSTOM);
-        if value != CUSTOM {
-            form.update(|f| f.model = value);
-        }
+    // Both change only when a choice or a saved model does, not on every keystroke.
+    let groups = Memo::new(move |_| form.with(|f| model_groups(&f.custom_models)));
+    let choice = Memo::new(move |_| form.with(SettingsForm::model_choice));
+    // Each option says whether it is chosen, so the choice survives the options being
+    // drawn again (a model saved in the other dialog joins "Your models").
+    let option = move |value: String, label: String| {
+        let chosen = value.clone();
+        view! { <option value=value prop:selected=move || choice.with(|c| *c == chosen)>{label}</option> }
     };
     view! {
         <div class="field">
             <label for=format!("{prefix}model")>"Model"</label>
-            <select id=format!("{prefix}model") prop:value=selected on:change=on_change aria-describedby=format!("{prefix}model-error")>
-                {MODELS.iter().map(|m| view! { <option value=*m>{*m}</option> }).collect_view()}
-                <option value=CUSTOM>"Custom…"</option>
+            <select id=format!("{prefix}model") prop:value=move || choice.get()
+                on:change=move |ev| form.update(|f| f.choose_model(&event_target_value(&ev)))
+                aria-describedby=format!("{prefix}model-error")>
+                {move || groups.get().into_iter().map(|g| view! {
+                    <optgroup label=g.label>
+                        {g.models.into_iter().map(|m| option(m.clone(), m)).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+                {option(CUSTOM_MODEL.to_string(), "Custom…".to_string())}
             </select>
-            <Show when=is_custom>
-                <input type="text" aria-label="Custom model" placeholder="Model id, such as gpt-4.1-mini" spellcheck="false"
+            <Show when=move || choice.with(|c| c == CUSTOM_MODEL)>
+                <input type="text" aria-label="Custom model" placeholder="Model id, such as llama-3.1-8b-instruct" spellcheck="false"
                     prop:value=move || form.with(|f| f.model.clone())
                     on:input=move |ev| form.update(|f| f.model = event_target_value(&ev)) />
             </Show>
-            <Show when=move || form.with(|f| f.is_custom_model())>
-                <div class="row">
+            <Show when=move || form.with(SettingsForm::is_custom_model)>
+                <CustomModelFacts form=form prefix=prefix errors=errors />
+            </Show>
+            <p id=format!("{prefix}model-error") class="field-error">{field_error(errors, "Model")}</p>
+        </div>
+    }
+}
+
+/// The facts of a model Mnemo does not know: its encoding, context window and prices.
+/// Empty prices mean "not known", and its cost is then shown as unknown.
+#[component]
+fn CustomModelFacts(
+    /// The settings form being edited.
+    form: RwSignal<SettingsForm>,
+    /// Put before every element id.
+    prefix: &'static str,
+    /// The problems found by the last Save.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let text = move |get: fn(&SettingsForm) -> &String| move || form.with(|f| get(f).clone());
+    view! {
+        <div class="model-custom">
+            <div class="row">
+                <div class="field">
                     <label for=format!("{prefix}encoding")>"Encoding"</label>
-                    <select id=format!("{prefix}encoding") prop:value=move || form.with(|f| f.encoding.clone())
+                    <select id=format!("{prefix}encoding") prop:value=text(|f| &f.encoding)
                         on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
                         <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
                         <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
                     </select>
-                    <label for=format!("{prefix}context-window")>"Context window"</label>
-                    <input id=format!("{prefix}context-window") type="text" inputmode="numeric"
-                        prop:value=move || form.with(|f| f.context_window.clone())
+                </div>
+                <div class="field">
+                    <label for=format!("{prefix}context-window")>"Context window (tokens)"</label>
+                    <input id=format!("{prefix}context-window") type="text" inputmode="numeric" placeholder="128000"
+                        prop:value=text(|f| &f.context_window)
                         on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
                 </div>
-                <div class="row">
-                    <label for=format!("{prefix}input-price")>"Input price"</label>
-                    <input id=format!("{prefix}input-price") type="text" inputmode="decimal" placeholder="$ per 1M tokens"
-                        prop:value=move || form.with(|f| f.input_price.clone())
+            </div>
+            <div class="row">
+                <div class="field">
+                    <label for=format!("{prefix}input-price")>"Input price ($ per 1M tokens)"</label>
+                    <input id=format!("{prefix}input-price") type="text" inputmode="decimal" placeholder="unknown"
+                        prop:value=text(|f| &f.input_price)
                         on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
-                    <label for=format!("{prefix}output-price")>"Output price"</label>
-                    <input id=format!("{prefix}output-price") type="text" inputmode="decimal" placeholder="$ per 1M tokens"
-                        prop:value=move || form.with(|f| f.output_price.clone())
+                </div>
+                <div class="field">
+                    <label for=format!("{prefix}output-price")>"Output price ($ per 1M tokens)"</label>
+                    <input id=format!("{prefix}output-price") type="text" inputmode="decimal" placeholder="unknown"
+                        prop:value=text(|f| &f.output_price)
                         on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
                 </div>
-                <p class="field-error">
-                    {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
-                </p>
-            </Show>
-            <p id=format!("{prefix}model-error") class="field-error">{field_error(errors, "Model")}</p>
+            </div>
+            <p class="field-error">
+                {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
+            </p>
         </div>
     }
 }

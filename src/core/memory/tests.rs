@@ -70,6 +70,63 @@ fn the_window_keeps_the_newest_whole_messages() {
     assert_eq!(texts, ["be nice please", "e f", "g h", "i j"]);
 }
 
+/// A name given, a question answered, a thank-you: 8, 9, 9, 5 and 5 tokens.
+fn three_turns() -> Conversation {
+    conversation(&[
+        ("my name is Priya", "Nice to meet you, Priya."),
+        ("what is two plus two", "four"),
+        ("thanks", ""),
+    ])
+}
+
+#[test]
+fn the_sliding_window_never_starts_with_a_reply_whose_question_was_dropped() {
+    let c = three_turns();
+    // Room for the newest four messages, but the oldest of them answers a dropped
+    // question: it goes too, and the window starts with a question.
+    let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(31), words);
+    use Fate::*;
+    assert_eq!(fates(&plan), [Dropped, Dropped, Sent, Sent, Sent]);
+    assert_eq!(plan.total, 3 + 9 + 5 + 5);
+    let wire = plan_messages(&plan, &c, "");
+    assert_eq!(wire[0].role, Role::User);
+    assert_eq!(wire[0].content, "what is two plus two");
+}
+
+#[test]
+fn a_reply_whose_question_is_sent_or_that_is_pinned_stays_in_the_window() {
+    let mut c = three_turns();
+    c.messages[0].pinned = true;
+    let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(39), words);
+    use Fate::*;
+    assert_eq!(
+        fates(&plan),
+        [Pinned, Sent, Sent, Sent, Sent],
+        "its question is pinned"
+    );
+
+    let mut c = three_turns();
+    c.messages[1].pinned = true;
+    let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(31), words);
+    assert_eq!(
+        fates(&plan),
+        [Dropped, Pinned, Sent, Sent, Sent],
+        "pinned: always sent"
+    );
+}
+
+#[test]
+fn summary_memory_folds_a_dropped_question_and_its_reply_in_together() {
+    let c = three_turns();
+    let plan = select_context(&c, "", MemoryStrategy::Summary, budget(31), words);
+    use Fate::*;
+    assert_eq!(fates(&plan), [Dropped, Dropped, Sent, Sent, Sent]);
+    assert_eq!(
+        plan.to_summarize,
+        [MessageId("u0".into()), MessageId("a0".into())]
+    );
+}
+
 #[test]
 fn full_history_sends_everything_and_reports_when_it_no_longer_fits() {
     let c = conversation(&[("a b", "c d"), ("e f", "")]);
@@ -147,13 +204,13 @@ fn the_summary_replaces_what_it_covers_and_lists_what_still_needs_folding_in() {
 #[test]
 fn a_message_that_arrives_in_front_after_planning_is_not_sent_in_place_of_another() {
     // The plan is made, then a message merged in from another tab lands first.
-    let c = conversation(&[("one two", "three four"), ("five", "")]);
-    let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(14), words);
+    let c = conversation(&[("zero", "one"), ("two", "three four"), ("five", "")]);
+    let plan = select_context(&c, "", MemoryStrategy::SlidingWindow, budget(19), words);
     let planned: Vec<String> = plan_messages(&plan, &c, "")
         .into_iter()
         .map(|m| m.content)
         .collect();
-    assert_eq!(planned, ["three four", "five"]);
+    assert_eq!(planned, ["two", "three four", "five"]);
     let mut merged = c.clone();
     merged.messages.insert(
         0,

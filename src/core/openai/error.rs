@@ -24,7 +24,8 @@ pub enum ErrorKind {
     Quota,
     /// 5xx, or an error object sent inside the stream.
     Server,
-    /// The endpoint could not be reached, or the connection broke.
+    /// The endpoint could not be reached, or the connection broke (see
+    /// [`ApiError::is_connection_lost`]).
     Network,
     /// No bytes arrived for too long.
     Timeout,
@@ -38,6 +39,11 @@ pub enum ErrorKind {
 /// rather than a kind of its own, so that conversations holding such an error stay
 /// readable by a tab still running an earlier build.
 const OFFLINE_CODE: &str = "offline";
+
+/// The `code` of a network error that broke a reply which had begun to arrive: the
+/// endpoint was reached, and the text that came is kept. A code for the same reason as
+/// [`OFFLINE_CODE`].
+const CONNECTION_LOST_CODE: &str = "connection_lost";
 
 /// A failed request, ready to show.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -141,6 +147,28 @@ impl ApiError {
         self.kind == ErrorKind::Network && self.code.as_deref() == Some(OFFLINE_CODE)
     }
 
+    /// The endpoint answered and its reply had begun to arrive when the connection broke
+    /// (or the body ended before the stream said it was done).
+    pub fn connection_lost() -> Self {
+        let mut error = Self::network("The connection broke while the reply was arriving.");
+        error.code = Some(CONNECTION_LOST_CODE.into());
+        error
+    }
+
+    /// Whether the connection broke while a reply was arriving.
+    pub fn is_connection_lost(&self) -> bool {
+        self.kind == ErrorKind::Network && self.code.as_deref() == Some(CONNECTION_LOST_CODE)
+    }
+
+    /// The endpoint answered, then its body broke off before any of the reply: as far
+    /// as the page can tell, the server's (or a proxy's) doing, and retried as such.
+    pub fn closed_before_reply() -> Self {
+        Self::plain(
+            ErrorKind::Server,
+            "The endpoint answered, then closed the connection before sending any text.",
+        )
+    }
+
     /// The user stopped the request.
     pub fn aborted() -> Self {
         Self::plain(ErrorKind::Aborted, "Stopped.")
@@ -176,6 +204,9 @@ impl ApiError {
     pub fn hint(&self) -> &'static str {
         if self.is_offline() {
             return "You are offline: your message is kept; press Retry once you are back online.";
+        }
+        if self.is_connection_lost() {
+            return "The partial reply is kept: press Retry or Continue.";
         }
         match self.kind {
             ErrorKind::Auth => "Check your API key in Settings.",
@@ -420,6 +451,19 @@ mod tests {
         assert!(online.retryable());
         assert_eq!(online, ApiError::network("Could not reach the endpoint."));
         assert!(!online.hint().contains("offline"));
+    }
+
+    #[test]
+    fn a_lost_connection_is_a_network_error_that_says_the_reply_is_kept() {
+        let lost = ApiError::connection_lost();
+        assert!(lost.is_connection_lost() && !lost.is_offline());
+        assert_eq!(lost.kind, ErrorKind::Network, "readable by earlier builds");
+        assert!(lost.retryable(), "Retry is offered");
+        assert!(!lost.needs_settings());
+        assert!(!lost.hint().contains("Could not reach"));
+        let back: ApiError = serde_json::from_str(&serde_json::to_string(&lost).unwrap()).unwrap();
+        assert!(back.is_connection_lost());
+        assert!(!ApiError::network("x").is_connection_lost());
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub enum TurnEvent {
     Stream(StreamEvent),
     /// The body ended.
     BodyEnded,
-    /// Reading the body failed (the connection broke, or the request was aborted).
+    /// Reading the body failed (the connection broke, the browser went offline, or the
+    /// request was aborted).
     BodyBroke(ApiError),
     /// No bytes arrived for the stall timeout.
     Stalled,
@@ -183,12 +184,15 @@ impl Turn {
                 self.end_with(error)
             }
             TurnEvent::Opened => Step::KeepGoing,
-            TurnEvent::Refused(error) | TurnEvent::BodyBroke(error) => self.failed(error, random),
+            TurnEvent::Refused(error) => self.failed(error, random),
+            TurnEvent::BodyBroke(error)
+                if error.kind == ErrorKind::Network && !error.is_offline() =>
+            {
+                self.failed(self.broken_off(), random)
+            }
+            TurnEvent::BodyBroke(error) => self.failed(error, random),
             TurnEvent::Stalled => self.failed(ApiError::timeout(self.stall_secs), random),
-            TurnEvent::BodyEnded => self.failed(
-                ApiError::network("The connection closed before the reply was complete."),
-                random,
-            ),
+            TurnEvent::BodyEnded => self.failed(self.broken_off(), random),
             TurnEvent::Stop => {
                 self.stopped = true;
                 match self.waiting.take() {
@@ -255,6 +259,18 @@ impl Turn {
                 })
             }
             None => Step::End(Ending::failed(error)),
+        }
+    }
+
+    /// What it means when the body broke off (the connection broke, or the body ended
+    /// before the stream said it was done): the endpoint had answered, so never "could
+    /// not reach". Once reply text arrived, the connection was lost and the text is
+    /// kept; before, the server closed early, which is retried as a server error.
+    fn broken_off(&self) -> ApiError {
+        if self.arrived {
+            ApiError::connection_lost()
+        } else {
+            ApiError::closed_before_reply()
         }
     }
 

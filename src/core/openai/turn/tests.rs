@@ -43,6 +43,10 @@ fn dropped() -> ApiError {
     ApiError::network("The connection broke while the reply was arriving.")
 }
 
+fn offline() -> ApiError {
+    ApiError::unreachable("The connection broke while the reply was arriving.", false)
+}
+
 fn stream_error() -> ApiError {
     ApiError::from_stream(crate::core::openai::error::ErrorBody {
         message: Some("boom".into()),
@@ -92,7 +96,7 @@ fn finish(reason: &str) -> TurnEvent {
 
 #[test]
 fn every_fault_ends_as_the_user_should_see_it() {
-    let closed = ApiError::network("The connection closed before the reply was complete.");
+    let closed_early = ApiError::closed_before_reply();
     let table: Vec<(&str, Vec<TurnEvent>, Step)> = vec![
         (
             "a normal reply",
@@ -214,12 +218,12 @@ fn every_fault_ends_as_the_user_should_see_it() {
         (
             "a connection dropped before the first token",
             vec![sending(), Opened, BodyBroke(dropped())],
-            retry(500.0, 1, dropped()),
+            retry(500.0, 1, closed_early.clone()),
         ),
         (
             "a body that ends before the first token",
             vec![sending(), Opened, BodyEnded],
-            retry(500.0, 1, closed.clone()),
+            retry(500.0, 1, closed_early),
         ),
         (
             "a stall before the first token (or before the headers)",
@@ -239,12 +243,22 @@ fn every_fault_ends_as_the_user_should_see_it() {
         (
             "a connection dropped after the first token",
             vec![sending(), Opened, text("Hi"), BodyBroke(dropped())],
-            failed(dropped()),
+            failed(ApiError::connection_lost()),
         ),
         (
             "a body that ends without finish_reason or [DONE]",
             vec![sending(), Opened, text("Hi"), BodyEnded],
-            failed(closed),
+            failed(ApiError::connection_lost()),
+        ),
+        (
+            "offline while the reply arrives",
+            vec![sending(), Opened, text("Hi"), BodyBroke(offline())],
+            failed(offline()),
+        ),
+        (
+            "offline before the first token: not retried",
+            vec![sending(), Opened, BodyBroke(offline())],
+            failed(offline()),
         ),
         (
             "a stall after the first token",
@@ -457,4 +471,42 @@ fn endings_map_to_message_statuses() {
         MessageStatus::Failed { error }
     );
     assert_eq!(status(401).kind, ErrorKind::Auth);
+}
+
+#[test]
+fn a_connection_lost_after_the_reply_began_says_so() {
+    for (name, broke) in [
+        ("the connection broke", BodyBroke(dropped())),
+        ("the body ended early", BodyEnded),
+    ] {
+        let Step::End(Ending::Failed { error, retryable }) =
+            last(vec![sending(), Opened, text("Hi"), broke])
+        else {
+            panic!("{name}: the reply fails");
+        };
+        assert_eq!(
+            error.message, "The connection broke while the reply was arriving.",
+            "{name}"
+        );
+        assert_eq!(
+            error.hint(),
+            "The partial reply is kept: press Retry or Continue.",
+            "{name}: the endpoint was reached"
+        );
+        assert!(retryable, "{name}");
+        assert!(error.is_connection_lost(), "{name}");
+        assert_eq!(error.kind, ErrorKind::Network, "readable by earlier builds");
+    }
+}
+
+#[test]
+fn a_body_that_breaks_off_before_any_text_is_retried_as_the_servers_doing() {
+    let Step::Retry(wait) = last(vec![sending(), Opened, BodyBroke(dropped())]) else {
+        panic!("retried");
+    };
+    assert_eq!(wait.reason.kind, ErrorKind::Server);
+    assert_eq!(
+        wait.reason.hint(),
+        "The service had a problem: retry in a moment."
+    );
 }
