@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::memory::{Budget, MemoryStrategy};
 use super::models::{self, ModelInfo};
+use super::text::decimal;
 
 mod form;
 mod model_choice;
@@ -146,7 +147,7 @@ impl Overrides {
             out.push(format!("model {model}"));
         }
         if let Some(t) = self.temperature {
-            out.push(format!("temperature {t}"));
+            out.push(format!("temperature {}", decimal(f64::from(t))));
         }
         match self.max_output_tokens {
             Some(0) => out.push("no output limit".to_string()),

@@ -57,8 +57,74 @@ pub fn fixed(value: f64, decimals: u32) -> String {
     out
 }
 
+/// `value` as a short decimal: at most six digits after the point, without trailing
+/// zeros ("0.7", "2.5", "12"). For form fields, in place of `f32`/`f64`'s `Display`.
+pub fn decimal(value: f64) -> String {
+    let text = fixed(value, 6);
+    if !text.contains('.') {
+        return text;
+    }
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" { "0" } else { trimmed }.to_string()
+}
+
+/// A plain decimal number such as "0.7", "-2", "1.25" or ".5" (no exponent, no "inf" or
+/// "NaN"); `None` for anything else. In place of `str::parse::<f64>`, whose general
+/// algorithm the app shell does not need.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut value = 0.0f64;
+    for b in whole.bytes() {
+        value = value * 10.0 + f64::from(b - b'0');
+    }
+    let mut scale = 1.0f64;
+    let mut part = 0.0f64;
+    for b in fraction.bytes().take(17) {
+        part = part * 10.0 + f64::from(b - b'0');
+        scale *= 10.0;
+    }
+    let value = value + part / scale;
+    value
+        .is_finite()
+        .then_some(if negative { -value } else { value })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_read_and_write_without_float_formatting() {
+        use super::{decimal, parse_decimal};
+        assert_eq!(decimal(f64::from(0.7f32)), "0.7");
+        assert_eq!(decimal(2.5), "2.5");
+        assert_eq!(decimal(12.0), "12");
+        assert_eq!(decimal(0.075), "0.075");
+        assert_eq!(decimal(-0.0000001), "0");
+        for (text, value) in [
+            ("0.7", 0.7),
+            ("2", 2.0),
+            (".5", 0.5),
+            ("1.", 1.0),
+            ("-1.25", -1.25),
+            ("+3", 3.0),
+            ("0.15", 0.15),
+        ] {
+            assert_eq!(parse_decimal(text), Some(value), "{text}");
+        }
+        for text in [
+            "", ".", "-", "1e3", "inf", "NaN", "1.2.3", "0x10", " 1", "1,5",
+        ] {
+            assert_eq!(parse_decimal(text), None, "{text}");
+        }
+    }
     #[test]
     fn fixed_rounds_to_the_decimals_asked_for() {
         assert_eq!(super::fixed(0.000_123_456, 5), "0.00012");

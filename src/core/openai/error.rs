@@ -285,8 +285,8 @@ fn fallback_message(status: u16, body: &str) -> String {
 /// `now_ms`. Dates in the past give zero.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then_some(seconds);
+    if let Some(seconds) = crate::core::text::parse_decimal(value) {
+        return (seconds >= 0.0).then_some(seconds);
     }
     let at = parse_http_date(value)?;
     Some(((at - now_ms) / 1000.0).max(0.0))

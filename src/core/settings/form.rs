@@ -4,6 +4,7 @@
 use super::{Settings, DEFAULT_CONTEXT_BUDGET, DEFAULT_STALL_TIMEOUT_SECS};
 use crate::core::memory::MemoryStrategy;
 use crate::core::models::{self, ModelInfo};
+use crate::core::text::{decimal, parse_decimal};
 use crate::core::tokens::Encoding;
 
 /// The settings dialog's fields as typed.
@@ -51,7 +52,7 @@ impl SettingsForm {
             base_url: settings.base_url.clone(),
             model: settings.model.clone(),
             model_typed: false,
-            temperature: settings.temperature.to_string(),
+            temperature: decimal(f64::from(settings.temperature)),
             max_output_tokens: settings
                 .max_output_tokens
                 .map(|n| n.to_string())
@@ -72,7 +73,7 @@ impl SettingsForm {
 
     /// Fills the custom model fields with what is known about a model.
     pub(super) fn show_model_facts(&mut self, info: &ModelInfo) {
-        let price = |p: Option<f64>| p.map(|p| p.to_string()).unwrap_or_default();
+        let price = |p: Option<f64>| p.map(decimal).unwrap_or_default();
         self.encoding = info.encoding.name().to_string();
         self.context_window = info.context_window.to_string();
         self.input_price = price(info.input_per_million);
@@ -112,8 +113,8 @@ impl SettingsForm {
                 message: "Enter a model id without spaces, such as gpt-4o-mini.".into(),
             });
         }
-        let temperature = match self.temperature.trim().parse::<f32>() {
-            Ok(t) if (0.0..=2.0).contains(&t) => t,
+        let temperature = match parse_decimal(self.temperature.trim()) {
+            Some(t) if (0.0..=2.0).contains(&t) => t as f32,
             _ => {
                 errors.push(FieldError {
                     field: "Temperature",
@@ -211,8 +212,8 @@ impl SettingsForm {
         };
         let mut price = |text: &str, field: &'static str| match text.trim() {
             "" => None,
-            text => match text.trim_start_matches('$').parse::<f64>() {
-                Ok(p) if p.is_finite() && p >= 0.0 => Some(p),
+            text => match parse_decimal(text.trim_start_matches('$')) {
+                Some(p) if p >= 0.0 => Some(p),
                 _ => {
                     errors.push(FieldError {
                         field,
