@@ -1,5 +1,6 @@
-// Owns the first-visit spec: the settings dialog opens by itself, the first reply streams in,
-// and the composer's keys (empty messages are not sent, Shift+Enter adds a newline).
+// Owns the first-visit spec: the settings dialog opens by itself; closed without a key, the
+// chat says what is missing and sending says why; the first reply streams in; the
+// composer's keys (empty messages are not sent, Shift+Enter adds a newline); the favicon and manifest.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chatRequests } from '../fixtures/servers.mjs';
@@ -23,6 +24,26 @@ describe('first visit', { timeout: 120_000 }, () => {
     await chat.waitForSettings('visible', { timeout: 10_000 });
     assert.equal(await chat.apiKeyField.inputValue(), '');
     assert.equal(await chat.apiKeyField.getAttribute('type'), 'password', 'the key is masked');
+  });
+
+  it('closed without a key, leaves a chat that says what is missing, not a blank page', async () => {
+    await chat.cancelSettings();
+    await chat.page.getByRole('heading', { name: 'Start a conversation' }).waitFor({ timeout: 5_000 });
+    assert.match(await chat.page.locator('.empty-chat').textContent(), /needs an API key/);
+    await chat.page.getByRole('button', { name: 'Add a key in Settings', exact: true }).click();
+    await chat.waitForSettings('visible');
+    await chat.cancelSettings();
+  });
+
+  it('sending without a key opens Settings saying why, and keeps the message', async () => {
+    await chat.send('Are you there?');
+    await chat.waitForSettings('visible');
+    assert.match(await chat.settingsDialog.getByRole('alert').textContent(), /To send your message, add an API key/);
+    await chat.cancelSettings();
+    assert.equal(await chat.composerValue(), 'Are you there?');
+    assert.equal(servers.mock.requests.length, 0, 'nothing was sent');
+    await chat.openSettings();
+    assert.equal(await chat.settingsDialog.getByRole('alert').count(), 0, 'opened by hand, it gives no reason');
   });
 
   it('closes the dialog on Save once the key and base URL are filled in', async () => {
@@ -105,6 +126,21 @@ describe('first visit', { timeout: 120_000 }, () => {
     assert.match(user.text, /^line one\n+line two$/);
     assert.equal(chatRequests(servers.mock).at(-1).body.messages.at(-1).content, 'line one\nline two');
     assert.equal(servers.mock.requests.length, before.requests + 1, 'Shift+Enter sent nothing of its own');
+  });
+
+  it('has a favicon and an installable manifest with its icons', async () => {
+    const get = (path) => chat.page.request.get(new URL(path, servers.appUrl).href);
+    const ico = await get('/favicon.ico');
+    assert.equal(ico.status(), 200);
+    const icon = await chat.page.locator('link[rel="icon"]').getAttribute('href');
+    assert.equal((await get(icon)).status(), 200, icon);
+    const href = await chat.page.locator('link[rel="manifest"]').getAttribute('href');
+    const manifest = await (await get(href)).json();
+    assert.equal(manifest.name, 'Mnemo');
+    assert.equal(manifest.display, 'standalone');
+    const sizes = manifest.icons.map((i) => i.sizes);
+    assert.ok(sizes.includes('192x192') && sizes.includes('512x512'), JSON.stringify(sizes));
+    for (const i of manifest.icons) assert.equal((await get(new URL(i.src, new URL(href, servers.appUrl)).href)).status(), 200, i.src);
   });
 
   it('logged no errors in the page', () => {

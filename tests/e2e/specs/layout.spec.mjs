@@ -74,6 +74,20 @@ describe('layout at every width', { timeout: 300_000 }, () => {
   });
 });
 
+describe('the conversation list', () => {
+  it('gives a title the width of its row and keeps Export / import in view', async () => {
+    await view(1280, 'light');
+    const row = chat.sidebar.locator('li.conversation').filter({ hasText: 'Résumé' });
+    const [rowWidth, titleWidth] = await row.evaluate((li) => [
+      li.getBoundingClientRect().width,
+      li.querySelector('.title').getBoundingClientRect().width,
+    ]);
+    assert.ok(titleWidth >= rowWidth - 20, `the title is ${titleWidth} px of a ${rowWidth} px row`);
+    const summary = await chat.sidebar.locator('summary', { hasText: 'Export / import' }).boundingBox();
+    assert.ok(summary && summary.y + summary.height <= 800, `Export / import is at y ${summary?.y} with 43 chats listed`);
+  });
+});
+
 describe('right-to-left text', () => {
   it('messages, titles and the message box follow the direction of their text', async () => {
     await view(1280, 'light');
