@@ -63,32 +63,29 @@ fn CustomModelFacts(
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
     let text = move |get: fn(&SettingsForm) -> &String| move || form.with(|f| get(f).clone());
-    // Each label holds its control: fewer elements, and no ids to keep apart.
+    // Each label holds its control (fewer elements, no ids to keep apart), one under the
+    // other: nothing to overflow a narrow dialog.
     view! {
         <div class="model-custom">
-            <div class="row">
-                <label class="field">"Encoding"
-                    <select prop:value=text(|f| &f.encoding)
-                        on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
-                        <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
-                        <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
-                    </select>
-                </label>
-                <label class="field">"Context window (tokens)"
-                    <input type="text" inputmode="numeric" placeholder="128000" prop:value=text(|f| &f.context_window)
-                        on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
-                </label>
-            </div>
-            <div class="row">
-                <label class="field">"Input price ($ per 1M tokens)"
-                    <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.input_price)
-                        on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
-                </label>
-                <label class="field">"Output price ($ per 1M tokens)"
-                    <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.output_price)
-                        on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
-                </label>
-            </div>
+            <label class="field">"Encoding"
+                <select prop:value=text(|f| &f.encoding)
+                    on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
+                    <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
+                    <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
+                </select>
+            </label>
+            <label class="field">"Context window (tokens)"
+                <input type="text" inputmode="numeric" placeholder="128000" prop:value=text(|f| &f.context_window)
+                    on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
+            </label>
+            <label class="field">"Input price ($ per 1M tokens)"
+                <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.input_price)
+                    on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
+            </label>
+            <label class="field">"Output price ($ per 1M tokens)"
+                <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.output_price)
+                    on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
+            </label>
             <p class="field-error">
                 {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
             </p>
