@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(super::fixed(2.25, 1), "2.3");
         assert_eq!(super::fixed(12.0, 4), "12.0000");
         assert_eq!(super::fixed(-0.04, 1), "0.0");
-        assert_eq!(super::fixed(-3.14159, 2), "-3.14");
+        assert_eq!(super::fixed(-2.34567, 2), "-2.35");
         assert_eq!(super::fixed(f64::NAN, 2), "–");
         assert_eq!(super::fixed(5.3e6 / 1e6, 1), "5.3");
     }

@@ -18,35 +18,35 @@ pub fn ModelField(
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
-    // Both change only when a choice or a saved model does, not on every keystroke.
-    let groups = Memo::new(move |_| form.with(|f| model_groups(&f.custom_models)));
-    let choice = Memo::new(move |_| form.with(SettingsForm::model_choice));
+    // Plain closures, not memos: a memo of a new type costs the app shell more code than
+    // working these out again on a keystroke costs time.
+    let choice = move || form.with(SettingsForm::model_choice);
     // Each option says whether it is chosen, so the choice survives the options being
     // drawn again (a model saved in the other dialog joins "Your models").
     let option = move |value: String, label: String| {
         let chosen = value.clone();
-        view! { <option value=value prop:selected=move || choice.with(|c| *c == chosen)>{label}</option> }
+        view! { <option value=value prop:selected=move || choice() == chosen>{label}</option> }
     };
     view! {
         <div class="field">
             <label for=format!("{prefix}model")>"Model"</label>
-            <select id=format!("{prefix}model") prop:value=move || choice.get()
+            <select id=format!("{prefix}model") prop:value=choice
                 on:change=move |ev| form.update(|f| f.choose_model(&event_target_value(&ev)))
                 aria-describedby=format!("{prefix}model-error")>
-                {move || groups.get().into_iter().map(|g| view! {
+                {move || form.with(|f| model_groups(&f.custom_models)).into_iter().map(|g| view! {
                     <optgroup label=g.label>
                         {g.models.into_iter().map(|m| option(m.clone(), m)).collect_view()}
                     </optgroup>
                 }).collect_view()}
                 {option(CUSTOM_MODEL.to_string(), "Custom…".to_string())}
             </select>
-            <Show when=move || choice.with(|c| c == CUSTOM_MODEL)>
+            <Show when=move || choice() == CUSTOM_MODEL>
                 <input type="text" aria-label="Custom model" placeholder="Model id, such as llama-3.1-8b-instruct" spellcheck="false"
                     prop:value=move || form.with(|f| f.model.clone())
                     on:input=move |ev| form.update(|f| f.model = event_target_value(&ev)) />
             </Show>
             <Show when=move || form.with(SettingsForm::is_custom_model)>
-                <CustomModelFacts form=form prefix=prefix errors=errors />
+                <CustomModelFacts form=form errors=errors />
             </Show>
             <p id=format!("{prefix}model-error") class="field-error">{field_error(errors, "Model")}</p>
         </div>
@@ -59,44 +59,33 @@ pub fn ModelField(
 fn CustomModelFacts(
     /// The settings form being edited.
     form: RwSignal<SettingsForm>,
-    /// Put before every element id.
-    prefix: &'static str,
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
     let text = move |get: fn(&SettingsForm) -> &String| move || form.with(|f| get(f).clone());
+    // Each label holds its control (fewer elements, no ids to keep apart), one under the
+    // other: nothing to overflow a narrow dialog.
     view! {
         <div class="model-custom">
-            <div class="row">
-                <div class="field">
-                    <label for=format!("{prefix}encoding")>"Encoding"</label>
-                    <select id=format!("{prefix}encoding") prop:value=text(|f| &f.encoding)
-                        on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
-                        <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
-                        <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for=format!("{prefix}context-window")>"Context window (tokens)"</label>
-                    <input id=format!("{prefix}context-window") type="text" inputmode="numeric" placeholder="128000"
-                        prop:value=text(|f| &f.context_window)
-                        on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
-                </div>
-            </div>
-            <div class="row">
-                <div class="field">
-                    <label for=format!("{prefix}input-price")>"Input price ($ per 1M tokens)"</label>
-                    <input id=format!("{prefix}input-price") type="text" inputmode="decimal" placeholder="unknown"
-                        prop:value=text(|f| &f.input_price)
-                        on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for=format!("{prefix}output-price")>"Output price ($ per 1M tokens)"</label>
-                    <input id=format!("{prefix}output-price") type="text" inputmode="decimal" placeholder="unknown"
-                        prop:value=text(|f| &f.output_price)
-                        on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
-                </div>
-            </div>
+            <label class="field">"Encoding"
+                <select prop:value=text(|f| &f.encoding)
+                    on:change=move |ev| form.update(|f| f.encoding = event_target_value(&ev))>
+                    <option value="o200k_base">"o200k_base (gpt-4o and later)"</option>
+                    <option value="cl100k_base">"cl100k_base (gpt-4, gpt-3.5)"</option>
+                </select>
+            </label>
+            <label class="field">"Context window (tokens)"
+                <input type="text" inputmode="numeric" placeholder="128000" prop:value=text(|f| &f.context_window)
+                    on:input=move |ev| form.update(|f| f.context_window = event_target_value(&ev)) />
+            </label>
+            <label class="field">"Input price ($ per 1M tokens)"
+                <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.input_price)
+                    on:input=move |ev| form.update(|f| f.input_price = event_target_value(&ev)) />
+            </label>
+            <label class="field">"Output price ($ per 1M tokens)"
+                <input type="text" inputmode="decimal" placeholder="unknown" prop:value=text(|f| &f.output_price)
+                    on:input=move |ev| form.update(|f| f.output_price = event_target_value(&ev)) />
+            </label>
             <p class="field-error">
                 {field_error(errors, "Context window")} " " {field_error(errors, "Input price")} " " {field_error(errors, "Output price")}
             </p>
