@@ -15,7 +15,8 @@ const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // on in the background, deletions across tabs and one export format (334 -> 355 KB, of
 // which 2.3 KB were won back by decoding stored values without serde_json::Value and by
 // wasm-opt's --flatten --rereloop --converge). What would bring it down is in the README.
-const SHELL_CEILING_GZIP = 360 * KB;
+// Lowered to 355 KB when float formatting and parsing left the shell (346.8 KB).
+const SHELL_CEILING_GZIP = 355 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {
