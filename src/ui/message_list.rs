@@ -103,7 +103,7 @@ pub fn MessageList() -> impl IntoView {
             if following.try_get_untracked().unwrap_or(false) {
                 scroll_to_end(&el);
             }
-            below.set(gap_below(&el) > FOLLOW_SLACK);
+            below.maybe_update(|b| std::mem::replace(b, gap_below(&el) > FOLLOW_SLACK) != *b);
         });
     });
     // Renders the earlier slice and keeps the messages in view where they were.
@@ -135,7 +135,7 @@ pub fn MessageList() -> impl IntoView {
             } else if moved_up {
                 following.set(false);
             }
-            below.set(gap > FOLLOW_SLACK);
+            below.maybe_update(|b| std::mem::replace(b, gap > FOLLOW_SLACK) != *b);
             if reading_back && top <= EARLIER_SLACK && hidden() > 0 {
                 show_earlier();
             }
