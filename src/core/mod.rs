@@ -11,6 +11,7 @@ pub mod openai;
 pub mod order;
 pub mod persist;
 pub mod search;
+pub mod servers;
 pub mod settings;
 pub mod sse;
 pub mod stats;
