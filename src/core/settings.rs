@@ -4,8 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::memory::{Budget, MemoryStrategy};
 use super::models::{self, ModelInfo};
+use super::openai::request::ReasoningEffort;
+use super::servers::learned::Endpoint;
 use super::text::decimal;
 
+mod endpoint;
 mod form;
 mod model_choice;
 
@@ -65,6 +68,16 @@ pub struct Settings {
     pub custom_models: Vec<ModelInfo>,
     /// A reply that sends no bytes for this long has stalled.
     pub stall_timeout_secs: u32,
+    /// The preset's id ([`super::servers::SERVERS`]); empty in settings saved before
+    /// presets, which then follow the base URL.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub server: String,
+    /// How much a reasoning model thinks; `None` leaves it to the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<ReasoningEffort>,
+    /// What is known about each endpoint used: its model list and what it refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
 }
 
 impl Default for Settings {
@@ -80,6 +93,9 @@ impl Default for Settings {
             context_budget: DEFAULT_CONTEXT_BUDGET,
             custom_models: Vec::new(),
             stall_timeout_secs: DEFAULT_STALL_TIMEOUT_SECS,
+            server: String::new(),
+            reasoning_effort: None,
+            endpoints: Vec::new(),
         }
     }
 }
@@ -90,16 +106,16 @@ impl Settings {
         self.base_url.trim().trim_end_matches('/') == DEFAULT_BASE_URL
     }
 
-    /// Whether the app cannot send yet and should open the settings by itself:
-    /// OpenAI's endpoint with no key (a proxy may need none).
+    /// Whether the app cannot send yet and should open the settings by itself: a
+    /// service that always needs a key (OpenAI, OpenRouter, …) at its own address, with
+    /// no key (a proxy or a local server may need none).
     pub fn needs_setup(&self, api_key: &str) -> bool {
-        self.uses_openai() && api_key.trim().is_empty()
+        let server = self.server();
+        server.key == super::servers::KeyNeed::Required
+            && super::servers::detect(&self.base_url).id == server.id
+            && api_key.trim().is_empty()
     }
 
-    /// What is known about the selected model.
-    pub fn model_info(&self) -> ModelInfo {
-        models::resolve(&self.model, &self.custom_models)
-    }
 
     /// The limits the next request must fit.
     pub fn budget(&self) -> Budget {

@@ -2,7 +2,7 @@
 //! may replace the summary.
 
 use crate::core::message::{Message, Role};
-use crate::core::openai::request::{ReasoningEffort, RequestOptions, WireMessage};
+use crate::core::openai::request::{ReasoningEffort, RequestOptions, Shape, WireMessage};
 
 /// The most tokens a summary may have: a quarter of the limit, at most 500.
 pub fn summary_budget(limit: u32) -> u32 {
@@ -31,6 +31,7 @@ pub fn summary_options(model: &str, max_tokens: u32, attempt: u32) -> RequestOpt
         max_output_tokens: Some(room),
         stream: false,
         reasoning_effort,
+        shape: Shape::for_model(model),
     }
 }
 

@@ -12,7 +12,7 @@ pub struct WireMessage {
 }
 
 /// How much a reasoning model thinks before it answers (`reasoning_effort`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReasoningEffort {
     /// gpt-5 family only.
@@ -23,6 +23,29 @@ pub enum ReasoningEffort {
 }
 
 impl ReasoningEffort {
+    /// Every effort, least first.
+    pub const ALL: [ReasoningEffort; 4] = [
+        ReasoningEffort::Minimal,
+        ReasoningEffort::Low,
+        ReasoningEffort::Medium,
+        ReasoningEffort::High,
+    ];
+
+    /// The effort's name in a request.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReasoningEffort::Minimal => "minimal",
+            ReasoningEffort::Low => "low",
+            ReasoningEffort::Medium => "medium",
+            ReasoningEffort::High => "high",
+        }
+    }
+
+    /// The effort with this name; `None` for anything else (the model decides).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.name() == name)
+    }
+
     /// The least effort `model` surely accepts, for small chores such as a summary:
     /// `minimal` for gpt-5, gpt-5-mini and gpt-5-nano (and their dated snapshots), the
     /// only models documented to take it; `low` for every other reasoning model (the
@@ -45,6 +68,56 @@ impl ReasoningEffort {
     }
 }
 
+/// A request field some servers refuse; once refused, it is left out (or replaced) on
+/// that endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    StreamOptions,
+    MaxCompletionTokens,
+    MaxTokens,
+    Temperature,
+    ReasoningEffort,
+}
+
+impl Field {
+    /// The field's name in a request body.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::StreamOptions => "stream_options",
+            Field::MaxCompletionTokens => "max_completion_tokens",
+            Field::MaxTokens => "max_tokens",
+            Field::Temperature => "temperature",
+            Field::ReasoningEffort => "reasoning_effort",
+        }
+    }
+}
+
+/// Which optional fields a request carries, decided per model and server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Ask for usage at the end of a stream.
+    pub stream_options: bool,
+    /// Name the output limit `max_completion_tokens` (else `max_tokens`).
+    pub max_completion_tokens: bool,
+    pub temperature: bool,
+    pub reasoning_effort: bool,
+}
+
+impl Shape {
+    /// OpenAI's rules for `model`: a reasoning model takes `max_completion_tokens` and a
+    /// reasoning effort, and refuses a custom temperature.
+    pub fn for_model(model: &str) -> Self {
+        let reasoning = is_reasoning_model(model);
+        Shape {
+            stream_options: true,
+            max_completion_tokens: reasoning,
+            temperature: !reasoning,
+            reasoning_effort: reasoning,
+        }
+    }
+}
+
 /// The options of a request that do not come from the messages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestOptions {
@@ -56,6 +129,8 @@ pub struct RequestOptions {
     pub stream: bool,
     /// Sent to reasoning models only; `None` leaves it to the model.
     pub reasoning_effort: Option<ReasoningEffort>,
+    /// Which optional fields are sent.
+    pub shape: Shape,
 }
 
 #[derive(Debug, Serialize)]
@@ -93,19 +168,34 @@ pub fn is_reasoning_model(model: &str) -> bool {
 impl ChatRequest {
     /// A request for `messages`, shaped for the model in `options`.
     pub fn new(options: &RequestOptions, messages: Vec<WireMessage>) -> Self {
-        let reasoning = is_reasoning_model(&options.model);
+        let shape = options.shape;
+        let completion = shape.max_completion_tokens;
         ChatRequest {
             model: options.model.trim().to_string(),
             messages,
             stream: options.stream,
-            stream_options: options.stream.then_some(StreamOptions {
+            stream_options: (options.stream && shape.stream_options).then_some(StreamOptions {
                 include_usage: true,
             }),
-            temperature: (!reasoning).then_some(options.temperature),
-            max_tokens: options.max_output_tokens.filter(|_| !reasoning),
-            max_completion_tokens: options.max_output_tokens.filter(|_| reasoning),
-            reasoning_effort: options.reasoning_effort.filter(|_| reasoning),
+            temperature: shape.temperature.then_some(options.temperature),
+            max_tokens: options.max_output_tokens.filter(|_| !completion),
+            max_completion_tokens: options.max_output_tokens.filter(|_| completion),
+            reasoning_effort: options.reasoning_effort.filter(|_| shape.reasoning_effort),
         }
+    }
+
+    /// The optional fields this request carries, for finding which one a server refused.
+    pub fn fields(&self) -> Vec<Field> {
+        [
+            (self.stream_options.is_some(), Field::StreamOptions),
+            (self.max_completion_tokens.is_some(), Field::MaxCompletionTokens),
+            (self.max_tokens.is_some(), Field::MaxTokens),
+            (self.temperature.is_some(), Field::Temperature),
+            (self.reasoning_effort.is_some(), Field::ReasoningEffort),
+        ]
+        .into_iter()
+        .filter_map(|(sent, field)| sent.then_some(field))
+        .collect()
     }
 
     /// The JSON text to send.
@@ -126,6 +216,7 @@ mod tests {
             max_output_tokens: max,
             stream: true,
             reasoning_effort: None,
+            shape: Shape::for_model(model),
         }
     }
 
@@ -185,7 +276,8 @@ mod tests {
         let mut o = options("gpt-4o", None);
         o.reasoning_effort = Some(ReasoningEffort::Low);
         assert!(body(&o).get("reasoning_effort").is_none());
-        o.model = "o4-mini".into();
+        o = options("o4-mini", None);
+        o.reasoning_effort = Some(ReasoningEffort::Low);
         assert_eq!(body(&o)["reasoning_effort"], "low");
         for model in [
             "gpt-5",
@@ -216,5 +308,37 @@ mod tests {
         let b = body(&o);
         assert_eq!(b["stream"], false);
         assert!(b.get("stream_options").is_none());
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_leaves_out_what_a_server_refused_and_lists_what_is_sent() {
+        let mut options = RequestOptions {
+            model: "o4-mini".into(),
+            temperature: 0.7,
+            max_output_tokens: Some(100),
+            stream: true,
+            reasoning_effort: Some(ReasoningEffort::High),
+            shape: Shape::for_model("o4-mini"),
+        };
+        let request = ChatRequest::new(&options, Vec::new());
+        assert_eq!(
+            request.fields(),
+            [
+                Field::StreamOptions,
+                Field::MaxCompletionTokens,
+                Field::ReasoningEffort
+            ]
+        );
+        options.shape.stream_options = false;
+        options.shape.max_completion_tokens = false;
+        let request = ChatRequest::new(&options, Vec::new());
+        assert_eq!(request.fields(), [Field::MaxTokens, Field::ReasoningEffort]);
+        let json = request.to_json();
+        assert!(!json.contains("stream_options") && json.contains("\"max_tokens\":100"), "{json}");
     }
 }

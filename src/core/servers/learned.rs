@@ -1,2 +1,225 @@
 //! What a server turned out to reject, learned from its refusals and remembered per
 //! endpoint, and the facts kept with it (its model list, how its token counts compare).
+
+use serde::{Deserialize, Serialize};
+
+use super::listing::ServerModel;
+use super::Server;
+use crate::core::openai::error::{ApiError, ErrorKind};
+use crate::core::openai::request::{Field, Shape};
+
+/// What Mnemo learned about one endpoint (a base URL).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Endpoint {
+    /// The base URL, normalized ([`super::normalize`]).
+    pub base_url: String,
+    /// Fields the server refused for every model; never sent to it again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Field>,
+    /// Fields the server refused for one model (a temperature, a reasoning effort).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_by_model: Vec<(String, Field)>,
+    /// A complete stream came without usage: its counts are Mnemo's estimates.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_stream_usage: bool,
+    /// The server's own model list, as last fetched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<ServerModel>,
+    /// When the list was fetched (milliseconds since the epoch); 0 for never.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub models_fetched_ms: f64,
+}
+
+fn is_zero(n: &f64) -> bool {
+    *n == 0.0
+}
+
+/// Whether `field` refused by a server concerns every model, or only the one asked.
+fn per_model(field: Field) -> bool {
+    matches!(field, Field::Temperature | Field::ReasoningEffort)
+}
+
+impl Endpoint {
+    /// A new record for `base_url`.
+    pub fn new(base_url: &str) -> Self {
+        Endpoint {
+            base_url: super::normalize(base_url),
+            ..Endpoint::default()
+        }
+    }
+
+    /// The fields a request for `model` carries here: OpenAI's rules for the model,
+    /// then the server's known quirks, then what it refused.
+    pub fn shape(&self, server: &Server, model: &str) -> Shape {
+        let mut shape = Shape::for_model(model);
+        let model = model.trim();
+        let refused = |field: Field| {
+            self.refused.contains(&field)
+                || self
+                    .refused_by_model
+                    .iter()
+                    .any(|(m, f)| *f == field && m == model)
+        };
+        shape.stream_options &= server.quirks.stream_options && !refused(Field::StreamOptions);
+        shape.max_completion_tokens &= server.quirks.max_completion_tokens;
+        if refused(Field::MaxTokens) {
+            shape.max_completion_tokens = true;
+        }
+        if refused(Field::MaxCompletionTokens) {
+            shape.max_completion_tokens = false;
+        }
+        shape.temperature &= !refused(Field::Temperature);
+        shape.reasoning_effort &= !refused(Field::ReasoningEffort);
+        shape
+    }
+
+    /// Remembers that the server refused `field` for `model`. Returns false when it
+    /// was already known (asking again without it cannot help).
+    pub fn learn(&mut self, field: Field, model: &str) -> bool {
+        if per_model(field) {
+            let entry = (model.trim().to_string(), field);
+            if self.refused_by_model.contains(&entry) {
+                return false;
+            }
+            self.refused_by_model.push(entry);
+        } else {
+            if self.refused.contains(&field) {
+                return false;
+            }
+            self.refused.retain(|f| {
+                !matches!(
+                    (f, field),
+                    (Field::MaxTokens, Field::MaxCompletionTokens)
+                        | (Field::MaxCompletionTokens, Field::MaxTokens)
+                )
+            });
+            self.refused.push(field);
+        }
+        true
+    }
+
+    /// What is learned, in the user's words, for Settings.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .refused
+            .iter()
+            .map(|f| format!("Refuses {}: left out.", f.name()))
+            .collect();
+        lines.extend(
+            self.refused_by_model
+                .iter()
+                .map(|(m, f)| format!("{m} refuses {}: left out.", f.name())),
+        );
+        if self.no_stream_usage {
+            lines.push(
+                "Reports no usage in streams: token counts are Mnemo's estimates.".into(),
+            );
+        }
+        lines
+    }
+}
+
+/// The field of `sent` that a refusal names, if it is one: a 400 or 422 whose message
+/// names the field as a whole word.
+pub fn refused_field(error: &ApiError, sent: &[Field]) -> Option<Field> {
+    if error.kind != ErrorKind::BadRequest {
+        return None;
+    }
+    let message = error.message.to_ascii_lowercase();
+    sent.iter().copied().find(|f| names_word(&message, f.name()))
+}
+
+fn names_word(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+/// The endpoints list with `base_url`'s record changed by `change` (added if new).
+pub fn update(endpoints: &mut Vec<Endpoint>, base_url: &str, change: impl FnOnce(&mut Endpoint)) {
+    let key = super::normalize(base_url);
+    let at = match endpoints.iter().position(|e| e.base_url == key) {
+        Some(at) => at,
+        None => {
+            endpoints.push(Endpoint::new(&key));
+            endpoints.len() - 1
+        }
+    };
+    change(&mut endpoints[at]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::servers::find;
+
+    fn refusal(status: u16, message: &str) -> ApiError {
+        let body = format!(r#"{{"error":{{"message":"{message}"}}}}"#);
+        ApiError::from_http(status, &body, None, 0.0)
+    }
+
+    #[test]
+    fn a_refusal_names_the_field_that_was_sent() {
+        let sent = [Field::StreamOptions, Field::MaxTokens, Field::Temperature];
+        let groq = refusal(400, "'stream_options' : property 'stream_options' is unsupported");
+        assert_eq!(refused_field(&groq, &sent), Some(Field::StreamOptions));
+        let openai = refusal(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
+        assert_eq!(refused_field(&openai, &sent), Some(Field::MaxTokens));
+        let only_completion = [Field::MaxCompletionTokens];
+        let vllm = refusal(400, "max_completion_tokens is not supported");
+        assert_eq!(refused_field(&vllm, &only_completion), Some(Field::MaxCompletionTokens));
+        assert_eq!(refused_field(&vllm, &[Field::MaxTokens]), None, "not inside another name");
+        let server = refusal(500, "stream_options broke");
+        assert_eq!(refused_field(&server, &sent), None);
+        assert_eq!(refused_field(&refusal(400, "bad"), &sent), None);
+    }
+
+    #[test]
+    fn what_is_refused_is_left_out_next_time() {
+        let openai = find("openai").unwrap();
+        let mut e = Endpoint::new("http://x/v1/");
+        assert_eq!(e.base_url, "http://x/v1");
+        assert!(e.shape(openai, "gpt-4o").stream_options);
+        assert!(e.learn(Field::StreamOptions, "gpt-4o"));
+        assert!(!e.learn(Field::StreamOptions, "gpt-4o"), "once");
+        assert!(!e.shape(openai, "gpt-4o").stream_options);
+
+        assert!(e.shape(openai, "o3").max_completion_tokens);
+        e.learn(Field::MaxCompletionTokens, "o3");
+        assert!(!e.shape(openai, "o3").max_completion_tokens);
+        e.learn(Field::MaxTokens, "o3");
+        assert!(e.shape(openai, "o3").max_completion_tokens, "the last refusal wins");
+        assert!(e.shape(openai, "gpt-4o").max_completion_tokens);
+
+        e.learn(Field::Temperature, "odd-model");
+        assert!(!e.shape(openai, "odd-model").temperature);
+        assert!(e.shape(openai, "gpt-4o").temperature, "per model");
+        assert_eq!(e.describe().len(), 3);
+    }
+
+    #[test]
+    fn known_quirks_apply_before_anything_is_learned() {
+        let e = Endpoint::default();
+        assert!(!e.shape(find("mistral").unwrap(), "mistral-large").stream_options);
+        assert!(!e.shape(find("vllm").unwrap(), "o3").max_completion_tokens);
+        assert!(e.shape(find("openrouter").unwrap(), "openai/o3").max_completion_tokens);
+    }
+
+    #[test]
+    fn endpoints_are_kept_by_normalized_url() {
+        let mut list = Vec::new();
+        update(&mut list, "http://a/v1/", |e| e.no_stream_usage = true);
+        update(&mut list, " http://a/v1", |e| {
+            e.learn(Field::StreamOptions, "m");
+        });
+        assert_eq!(list.len(), 1);
+        assert!(list[0].no_stream_usage && list[0].refused == [Field::StreamOptions]);
+        let back: Vec<Endpoint> =
+            serde_json::from_str(&serde_json::to_string(&list).unwrap()).unwrap();
+        assert_eq!(back, list);
+    }
+}

@@ -25,3 +25,25 @@ pub fn parse_models(body: &str) -> Result<Vec<ServerModel>, String> {
     let _ = body;
     Err("not yet".into())
 }
+
+impl ServerModel {
+    /// Whether the server gave a window or a price for it.
+    pub fn has_facts(&self) -> bool {
+        self.context_length.is_some()
+            || self.input_per_million.is_some()
+            || self.output_per_million.is_some()
+    }
+
+    /// What Mnemo needs to know about it, from what the server said.
+    pub fn info(&self) -> crate::core::models::ModelInfo {
+        crate::core::models::ModelInfo {
+            id: self.id.clone(),
+            context_window: self
+                .context_length
+                .unwrap_or(crate::core::models::DEFAULT_CONTEXT_WINDOW),
+            encoding: crate::core::tokens::Encoding::O200kBase,
+            input_per_million: self.input_per_million,
+            output_per_million: self.output_per_million,
+        }
+    }
+}

@@ -5,6 +5,8 @@ use super::{Settings, DEFAULT_CONTEXT_BUDGET, DEFAULT_STALL_TIMEOUT_SECS};
 use crate::core::memory::MemoryStrategy;
 use crate::core::models::{self, ModelInfo};
 use crate::core::text::{decimal, parse_decimal};
+use crate::core::openai::request::{is_reasoning_model, ReasoningEffort};
+use crate::core::servers::{self, learned::Endpoint};
 use crate::core::tokens::Encoding;
 
 /// The settings dialog's fields as typed.
@@ -33,6 +35,12 @@ pub struct SettingsForm {
     pub stall_timeout: String,
     /// The custom entries, carried through unchanged except for the selected model.
     pub custom_models: Vec<ModelInfo>,
+    /// The preset's id.
+    pub server: String,
+    /// A [`ReasoningEffort`]'s name, or empty to leave it to the model.
+    pub reasoning_effort: String,
+    /// What is known about each endpoint, carried through.
+    pub endpoints: Vec<Endpoint>,
 }
 
 /// A field of the form that does not hold a valid value.
@@ -66,6 +74,12 @@ impl SettingsForm {
             output_price: String::new(),
             stall_timeout: settings.stall_timeout_secs.to_string(),
             custom_models: settings.custom_models.clone(),
+            server: settings.server().id.to_string(),
+            reasoning_effort: settings
+                .reasoning_effort
+                .map(|e| e.name().to_string())
+                .unwrap_or_default(),
+            endpoints: settings.endpoints.clone(),
         };
         form.show_model_facts(&settings.model_info());
         form
@@ -84,6 +98,38 @@ impl SettingsForm {
     /// window are the user's to set).
     pub fn is_custom_model(&self) -> bool {
         models::lookup(&self.model, &[]).is_none()
+            && !super::endpoint::endpoint_of(&self.endpoints, &self.base_url)
+                .models
+                .iter()
+                .any(|m| m.id == self.model.trim() && m.has_facts())
+    }
+
+    /// Chooses a preset: it fills the Base URL (Custom keeps what is there).
+    pub fn choose_server(&mut self, id: &str) {
+        if let Some(server) = servers::find(id) {
+            self.server = server.id.to_string();
+            if !server.base_url.is_empty() {
+                self.base_url = server.base_url.to_string();
+            }
+        }
+    }
+
+    /// A Base URL typed in: a preset's own URL selects that preset; any other URL
+    /// leaves OpenAI for Custom and keeps any other preset (a local server on another
+    /// port, a proxy in front of a service).
+    pub fn type_base_url(&mut self, text: String) {
+        let detected = servers::detect(&text);
+        if detected.id != servers::CUSTOM {
+            self.server = detected.id.to_string();
+        } else if self.server == "openai" {
+            self.server = servers::CUSTOM.to_string();
+        }
+        self.base_url = text;
+    }
+
+    /// Whether the reasoning effort field applies (the model reasons).
+    pub fn offers_reasoning_effort(&self) -> bool {
+        is_reasoning_model(&self.model)
     }
 
     /// Checks every field and returns the settings and key, or every problem found.
@@ -169,6 +215,11 @@ impl SettingsForm {
             custom_models.push(entry);
         }
         let api_key = self.api_key.trim().to_string();
+        // The base URL's own preset is not stored: it follows the URL.
+        let server = servers::find(&self.server)
+            .filter(|s| s.id != servers::detect(&base_url).id)
+            .map(|s| s.id.to_string())
+            .unwrap_or_default();
         let settings = Settings {
             base_url,
             model,
@@ -180,11 +231,18 @@ impl SettingsForm {
             context_budget,
             custom_models,
             stall_timeout_secs,
+            server,
+            reasoning_effort: ReasoningEffort::from_name(&self.reasoning_effort),
+            endpoints: self.endpoints.clone(),
         };
         if errors.is_empty() && settings.needs_setup(&api_key) {
             errors.push(FieldError {
                 field: "API key",
-                message: "Paste your OpenAI API key (it starts with sk-), or set the Base URL of a proxy that needs none.".into(),
+                message: if settings.uses_openai() {
+                    "Paste your OpenAI API key (it starts with sk-), or set the Base URL of a proxy that needs none.".into()
+                } else {
+                    format!("{} needs an API key: paste yours, or set the Base URL of a proxy that needs none.", settings.server().name)
+                },
             });
         }
         if errors.is_empty() {

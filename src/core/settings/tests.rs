@@ -361,3 +361,58 @@ fn a_custom_window_or_price_that_is_not_a_number_is_reported() {
     let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
     assert_eq!(fields, ["Context window", "Output price"]);
 }
+
+#[test]
+fn a_preset_fills_the_base_url_and_survives_a_typed_port() {
+    let mut form = SettingsForm::from_settings(&Settings::default(), "");
+    assert_eq!(form.server, "openai");
+    form.choose_server("ollama");
+    assert_eq!(form.base_url, "http://localhost:11434/v1");
+    form.type_base_url("http://127.0.0.1:9000/ollama/v1".into());
+    assert_eq!(form.server, "ollama", "a local server on another port");
+    let (settings, _) = form.validate().unwrap();
+    assert_eq!(settings.server().id, "ollama");
+    assert!(settings.server().setup.contains("OLLAMA_ORIGINS"));
+
+    let mut form = SettingsForm::from_settings(&Settings::default(), "");
+    form.type_base_url("http://127.0.0.1:8787/v1".into());
+    assert_eq!(form.server, "custom", "OpenAI's preset is for OpenAI's URL");
+    form.type_base_url("https://openrouter.ai/api/v1".into());
+    assert_eq!(form.server, "openrouter");
+    let errors = form.validate().unwrap_err();
+    assert!(
+        errors[0].message.starts_with("OpenRouter needs an API key"),
+        "{errors:?}"
+    );
+    form.api_key = "sk-or-1".into();
+    let (settings, _) = form.validate().unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(settings.server, "", "a URL's own preset follows the URL");
+    assert_eq!(settings.server().id, "openrouter");
+}
+
+#[test]
+fn a_server_listed_model_with_facts_feeds_the_budget_and_is_estimated() {
+    use crate::core::servers::learned::update;
+    use crate::core::servers::listing::ServerModel;
+    let mut settings = Settings {
+        base_url: "https://openrouter.ai/api/v1".into(),
+        model: "anthropic/claude-3.5-sonnet".into(),
+        ..Settings::default()
+    };
+    update(&mut settings.endpoints, &settings.base_url.clone(), |e| {
+        e.models.push(ServerModel {
+            id: "anthropic/claude-3.5-sonnet".into(),
+            context_length: Some(200_000),
+            input_per_million: Some(3.0),
+            output_per_million: Some(15.0),
+        })
+    });
+    let info = settings.model_info();
+    assert_eq!(info.context_window, 200_000);
+    assert_eq!(info.input_per_million, Some(3.0));
+    assert!(!settings.exact_tokens());
+    let form = SettingsForm::from_settings(&settings, "k");
+    assert!(!form.is_custom_model(), "the server said what it is");
+    settings.model = "openai/gpt-4o-mini".into();
+    assert!(settings.exact_tokens());
+}

@@ -1,0 +1,69 @@
+//! The settings' server: its preset, what was learned about its endpoint, the request
+//! shape that follows, and the model facts its own list gave.
+
+use super::Settings;
+use crate::core::models::{self, ModelInfo};
+use crate::core::openai::request::RequestOptions;
+use crate::core::servers::learned::Endpoint;
+use crate::core::servers::{self, Server};
+
+impl Settings {
+    /// The preset in use: the one chosen, or for settings saved before presets, the one
+    /// the base URL belongs to.
+    pub fn server(&self) -> &'static Server {
+        servers::find(&self.server).unwrap_or_else(|| servers::detect(&self.base_url))
+    }
+
+    /// What is known about the base URL's endpoint (nothing yet: an empty record).
+    pub fn endpoint(&self) -> Endpoint {
+        endpoint_of(&self.endpoints, &self.base_url)
+    }
+
+    /// The options of a chat request with these settings.
+    pub fn request_options(&self, stream: bool) -> RequestOptions {
+        RequestOptions {
+            model: self.model.clone(),
+            temperature: self.temperature,
+            max_output_tokens: self.max_output_tokens,
+            stream,
+            reasoning_effort: self.reasoning_effort,
+            shape: self.endpoint().shape(self.server(), &self.model),
+        }
+    }
+
+    /// What is known about the selected model: the user's own entry, then what the
+    /// server's list said of it, then the catalog.
+    pub fn model_info(&self) -> ModelInfo {
+        models::resolve(&self.model, &known_models(&self.custom_models, &self.endpoint()))
+    }
+
+    /// Whether token counts for the selected model are exact: only for OpenAI's models,
+    /// whose tokenizers Mnemo has; any other is counted with o200k and marked "≈".
+    pub fn exact_tokens(&self) -> bool {
+        !self.custom_models.iter().any(|m| m.id == self.model.trim())
+            && models::lookup(&self.model, &[]).is_some()
+    }
+}
+
+/// The record of `base_url` among `endpoints`, or an empty one.
+pub fn endpoint_of(endpoints: &[Endpoint], base_url: &str) -> Endpoint {
+    let key = servers::normalize(base_url);
+    endpoints
+        .iter()
+        .find(|e| e.base_url == key)
+        .cloned()
+        .unwrap_or_else(|| Endpoint::new(&key))
+}
+
+/// The user's entries, then the server-listed models whose facts the server gave.
+pub fn known_models(custom: &[ModelInfo], endpoint: &Endpoint) -> Vec<ModelInfo> {
+    let mut known = custom.to_vec();
+    known.extend(
+        endpoint
+            .models
+            .iter()
+            .filter(|m| m.has_facts() && !custom.iter().any(|c| c.id == m.id))
+            .map(|m| m.info()),
+    );
+    known
+}
