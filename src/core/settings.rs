@@ -116,7 +116,6 @@ impl Settings {
             && api_key.trim().is_empty()
     }
 
-
     /// The limits the next request must fit.
     pub fn budget(&self) -> Budget {
         Budget {

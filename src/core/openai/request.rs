@@ -188,7 +188,10 @@ impl ChatRequest {
     pub fn fields(&self) -> Vec<Field> {
         [
             (self.stream_options.is_some(), Field::StreamOptions),
-            (self.max_completion_tokens.is_some(), Field::MaxCompletionTokens),
+            (
+                self.max_completion_tokens.is_some(),
+                Field::MaxCompletionTokens,
+            ),
             (self.max_tokens.is_some(), Field::MaxTokens),
             (self.temperature.is_some(), Field::Temperature),
             (self.reasoning_effort.is_some(), Field::ReasoningEffort),
@@ -339,6 +342,9 @@ mod shape_tests {
         let request = ChatRequest::new(&options, Vec::new());
         assert_eq!(request.fields(), [Field::MaxTokens, Field::ReasoningEffort]);
         let json = request.to_json();
-        assert!(!json.contains("stream_options") && json.contains("\"max_tokens\":100"), "{json}");
+        assert!(
+            !json.contains("stream_options") && json.contains("\"max_tokens\":100"),
+            "{json}"
+        );
     }
 }

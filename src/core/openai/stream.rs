@@ -11,6 +11,9 @@ use crate::core::sse::{LineTooLong, SseDecoder};
 pub enum StreamEvent {
     /// More reply text.
     Text(String),
+    /// More of the model's reasoning (`reasoning_content` or `reasoning`), shown apart
+    /// and never sent back.
+    Thinking(String),
     /// Why the model stopped (`stop`, `length`, `content_filter`, …).
     Finish(String),
     /// Token usage for the whole request (sent last when `include_usage` is set).
@@ -29,6 +32,15 @@ struct Chunk {
     choices: Vec<Choice>,
     #[serde(default)]
     usage: Option<Usage>,
+    /// Groq reports usage here instead.
+    #[serde(default)]
+    x_groq: Option<XGroq>,
+}
+
+#[derive(Deserialize)]
+struct XGroq {
+    #[serde(default)]
+    usage: Option<Usage>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +55,12 @@ struct Choice {
 struct Delta {
     #[serde(default)]
     content: Option<String>,
+    /// DeepSeek, older vLLM.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    /// OpenRouter, Ollama, newer vLLM.
+    #[serde(default)]
+    reasoning: Option<String>,
 }
 
 /// Turns the bytes of a streamed reply into [`StreamEvent`]s, whatever the chunking.
@@ -129,8 +147,12 @@ fn decode_data(data: &str, out: &mut Vec<StreamEvent>) {
         }
     };
     for choice in chunk.choices {
-        if let Some(text) = choice.delta.and_then(|d| d.content) {
-            if !text.is_empty() {
+        if let Some(delta) = choice.delta {
+            let thinking = delta.reasoning_content.or(delta.reasoning);
+            if let Some(text) = thinking.filter(|t| !t.is_empty()) {
+                out.push(StreamEvent::Thinking(text));
+            }
+            if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
                 out.push(StreamEvent::Text(text));
             }
         }
@@ -138,7 +160,7 @@ fn decode_data(data: &str, out: &mut Vec<StreamEvent>) {
             out.push(StreamEvent::Finish(reason));
         }
     }
-    if let Some(usage) = chunk.usage {
+    if let Some(usage) = chunk.usage.or(chunk.x_groq.and_then(|x| x.usage)) {
         out.push(StreamEvent::Usage(usage));
     }
 }
@@ -249,6 +271,52 @@ mod tests {
         assert!(d.is_done());
         assert!(d.feed(b"more\n\n").is_empty());
         assert!(d.finish().is_empty());
+    }
+
+    #[test]
+    fn reasoning_in_either_field_is_thinking_and_never_text() {
+        let body = concat!(
+            ": OPENROUTER PROCESSING\n\n",
+            "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"Let me \"}}]}\n\n",
+            ": keep-alive\n\n",
+            "data: {\"choices\":[{\"delta\":{\"reasoning\":\"think.\",\"content\":null}}]}\n\n",
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Answer\",\"reasoning\":\"\"}}]}\n\n",
+            "data: [DONE]\n\n",
+        );
+        assert_eq!(
+            decode_all(body),
+            [
+                StreamEvent::Thinking("Let me ".into()),
+                StreamEvent::Thinking("think.".into()),
+                StreamEvent::Text("Answer".into()),
+                StreamEvent::Done,
+            ]
+        );
+    }
+
+    #[test]
+    fn groq_usage_under_x_groq_is_read() {
+        let body = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"r\",\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}}\n\ndata: [DONE]\n\n";
+        let events = decode_all(body);
+        assert!(
+            matches!(&events[1], StreamEvent::Usage(u) if u.prompt_tokens == 9 && u.total_tokens == 11),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn an_openrouter_error_after_200_ends_the_reply_with_its_words() {
+        let body = concat!(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Part\"}}]}\n\n",
+            "data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"provider\":\"P\",\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n",
+        );
+        let events = decode_all(body);
+        assert_eq!(events[0], StreamEvent::Text("Part".into()));
+        match &events[1] {
+            StreamEvent::Error(e) => assert_eq!(e.message, "Provider disconnected"),
+            other => panic!("expected an error, got {other:?}"),
+        }
+        assert_eq!(events.len(), 2);
     }
 
     #[test]

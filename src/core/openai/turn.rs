@@ -6,9 +6,11 @@
 //! deterministic and tested natively.
 
 use super::error::{ApiError, ErrorKind};
+use super::request::Field;
 use super::retry::RetryPolicy;
 use super::stream::StreamEvent;
 use crate::core::message::{CutOffReason, MessageStatus, Usage};
+use crate::core::servers::learned::refused_field;
 
 /// Something that happened to the turn.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +19,8 @@ pub enum TurnEvent {
     Sending {
         prompt_tokens: u32,
         context_budget: u32,
+        /// The optional fields the request carries.
+        fields: Vec<Field>,
     },
     /// Nothing could be sent (what must be sent is over the budget, or the summary call
     /// before it was stopped).
@@ -46,6 +50,11 @@ pub enum Step {
     KeepGoing,
     /// Append this text to the reply.
     Append(String),
+    /// Append this text to the reply's thinking.
+    Think(String),
+    /// The server refused this field: remember it for the endpoint, and send the
+    /// request again at once without it (not counted as a retry).
+    Adjust(Field),
     /// Record the usage the API reported for the reply.
     Record(Usage),
     /// Skip a malformed line of the body, with a warning naming it.
@@ -122,6 +131,10 @@ pub struct Turn {
     finish_reason: Option<String>,
     /// The error a retry is waiting out.
     waiting: Option<ApiError>,
+    /// The optional fields of the current attempt's request.
+    sent: Vec<Field>,
+    /// The fields already left out after a refusal.
+    adjusted: Vec<Field>,
     stopped: bool,
     ended: Option<Ending>,
 }
@@ -139,6 +152,8 @@ impl Turn {
             arrived: false,
             finish_reason: None,
             waiting: None,
+            sent: Vec::new(),
+            adjusted: Vec::new(),
             stopped: false,
             ended: None,
         }
@@ -166,7 +181,9 @@ impl Turn {
             TurnEvent::Sending {
                 prompt_tokens,
                 context_budget,
+                fields,
             } => {
+                self.sent = fields;
                 self.prompt_tokens = prompt_tokens;
                 self.context_budget = context_budget;
                 self.arrived = false;
@@ -184,7 +201,13 @@ impl Turn {
                 self.end_with(error)
             }
             TurnEvent::Opened => Step::KeepGoing,
-            TurnEvent::Refused(error) => self.failed(error, random),
+            TurnEvent::Refused(error) => match refused_field(&error, &self.sent) {
+                Some(field) if !self.stopped && !self.adjusted.contains(&field) => {
+                    self.adjusted.push(field);
+                    Step::Adjust(field)
+                }
+                _ => self.failed(error, random),
+            },
             TurnEvent::BodyBroke(error)
                 if error.kind == ErrorKind::Network && !error.is_offline() =>
             {
@@ -210,6 +233,10 @@ impl Turn {
             StreamEvent::Text(text) => {
                 self.arrived = true;
                 Step::Append(text)
+            }
+            StreamEvent::Thinking(text) => {
+                self.arrived = true;
+                Step::Think(text)
             }
             StreamEvent::Finish(reason) => {
                 self.finish_reason = Some(reason);

@@ -112,9 +112,7 @@ impl Endpoint {
                 .map(|(m, f)| format!("{m} refuses {}: left out.", f.name())),
         );
         if self.no_stream_usage {
-            lines.push(
-                "Reports no usage in streams: token counts are Mnemo's estimates.".into(),
-            );
+            lines.push("Reports no usage in streams: token counts are Mnemo's estimates.".into());
         }
         lines
     }
@@ -127,7 +125,9 @@ pub fn refused_field(error: &ApiError, sent: &[Field]) -> Option<Field> {
         return None;
     }
     let message = error.message.to_ascii_lowercase();
-    sent.iter().copied().find(|f| names_word(&message, f.name()))
+    sent.iter()
+        .copied()
+        .find(|f| names_word(&message, f.name()))
 }
 
 fn names_word(text: &str, word: &str) -> bool {
@@ -165,14 +165,24 @@ mod tests {
     #[test]
     fn a_refusal_names_the_field_that_was_sent() {
         let sent = [Field::StreamOptions, Field::MaxTokens, Field::Temperature];
-        let groq = refusal(400, "'stream_options' : property 'stream_options' is unsupported");
+        let groq = refusal(
+            400,
+            "'stream_options' : property 'stream_options' is unsupported",
+        );
         assert_eq!(refused_field(&groq, &sent), Some(Field::StreamOptions));
         let openai = refusal(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
         assert_eq!(refused_field(&openai, &sent), Some(Field::MaxTokens));
         let only_completion = [Field::MaxCompletionTokens];
         let vllm = refusal(400, "max_completion_tokens is not supported");
-        assert_eq!(refused_field(&vllm, &only_completion), Some(Field::MaxCompletionTokens));
-        assert_eq!(refused_field(&vllm, &[Field::MaxTokens]), None, "not inside another name");
+        assert_eq!(
+            refused_field(&vllm, &only_completion),
+            Some(Field::MaxCompletionTokens)
+        );
+        assert_eq!(
+            refused_field(&vllm, &[Field::MaxTokens]),
+            None,
+            "not inside another name"
+        );
         let server = refusal(500, "stream_options broke");
         assert_eq!(refused_field(&server, &sent), None);
         assert_eq!(refused_field(&refusal(400, "bad"), &sent), None);
@@ -192,7 +202,10 @@ mod tests {
         e.learn(Field::MaxCompletionTokens, "o3");
         assert!(!e.shape(openai, "o3").max_completion_tokens);
         e.learn(Field::MaxTokens, "o3");
-        assert!(e.shape(openai, "o3").max_completion_tokens, "the last refusal wins");
+        assert!(
+            e.shape(openai, "o3").max_completion_tokens,
+            "the last refusal wins"
+        );
         assert!(e.shape(openai, "gpt-4o").max_completion_tokens);
 
         e.learn(Field::Temperature, "odd-model");
@@ -204,9 +217,15 @@ mod tests {
     #[test]
     fn known_quirks_apply_before_anything_is_learned() {
         let e = Endpoint::default();
-        assert!(!e.shape(find("mistral").unwrap(), "mistral-large").stream_options);
+        assert!(
+            !e.shape(find("mistral").unwrap(), "mistral-large")
+                .stream_options
+        );
         assert!(!e.shape(find("vllm").unwrap(), "o3").max_completion_tokens);
-        assert!(e.shape(find("openrouter").unwrap(), "openai/o3").max_completion_tokens);
+        assert!(
+            e.shape(find("openrouter").unwrap(), "openai/o3")
+                .max_completion_tokens
+        );
     }
 
     #[test]

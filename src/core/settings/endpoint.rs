@@ -34,7 +34,10 @@ impl Settings {
     /// What is known about the selected model: the user's own entry, then what the
     /// server's list said of it, then the catalog.
     pub fn model_info(&self) -> ModelInfo {
-        models::resolve(&self.model, &known_models(&self.custom_models, &self.endpoint()))
+        models::resolve(
+            &self.model,
+            &known_models(&self.custom_models, &self.endpoint()),
+        )
     }
 
     /// Whether token counts for the selected model are exact: only for OpenAI's models,

@@ -4,9 +4,9 @@
 use super::{Settings, DEFAULT_CONTEXT_BUDGET, DEFAULT_STALL_TIMEOUT_SECS};
 use crate::core::memory::MemoryStrategy;
 use crate::core::models::{self, ModelInfo};
-use crate::core::text::{decimal, parse_decimal};
 use crate::core::openai::request::{is_reasoning_model, ReasoningEffort};
 use crate::core::servers::{self, learned::Endpoint};
+use crate::core::text::{decimal, parse_decimal};
 use crate::core::tokens::Encoding;
 
 /// The settings dialog's fields as typed.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::core::openai::error::ErrorKind;
+use crate::core::openai::request::Field;
 use StreamEvent::{Done, Finish, Malformed, Text};
 use TurnEvent::*;
 
@@ -36,6 +37,7 @@ fn sending() -> TurnEvent {
     Sending {
         prompt_tokens: 1_000,
         context_budget: 4_000,
+        fields: vec![Field::StreamOptions, Field::Temperature],
     }
 }
 
@@ -508,5 +510,53 @@ fn a_body_that_breaks_off_before_any_text_is_retried_as_the_servers_doing() {
     assert_eq!(
         wait.reason.hint(),
         "The service had a problem: retry in a moment."
+    );
+}
+
+#[test]
+fn a_refused_field_is_left_out_once_then_the_refusal_stands() {
+    let groq = http(
+        400,
+        r#"{"error":{"message":"'stream_options' : property 'stream_options' is unsupported, did you mean 'stream'?","type":"invalid_request_error"}}"#,
+        None,
+    );
+    let steps = run(vec![
+        sending(),
+        Refused(groq.clone()),
+        sending(),
+        Refused(groq.clone()),
+    ]);
+    assert_eq!(steps[1], Step::Adjust(Field::StreamOptions));
+    assert_eq!(steps[3], failed(groq.clone()), "asked once without it");
+
+    let not_sent = Sending {
+        prompt_tokens: 1,
+        context_budget: 10,
+        fields: vec![Field::MaxTokens],
+    };
+    assert_eq!(
+        last(vec![not_sent, Refused(groq)]),
+        failed(http(
+            400,
+            r#"{"error":{"message":"'stream_options' : property 'stream_options' is unsupported, did you mean 'stream'?","type":"invalid_request_error"}}"#,
+            None
+        )),
+        "a field not sent is not the cause"
+    );
+}
+
+#[test]
+fn thinking_streams_apart_and_counts_as_arrived() {
+    let steps = run(vec![
+        sending(),
+        Opened,
+        Stream(StreamEvent::Thinking("hmm".into())),
+        BodyBroke(dropped()),
+    ]);
+    assert_eq!(steps[2], Step::Think("hmm".into()));
+    assert_eq!(
+        steps[3],
+        failed(ApiError::connection_lost()),
+        "kept, not retried"
     );
 }
