@@ -117,6 +117,13 @@ impl Conversation {
         }
     }
 
+    /// Appends to a reply's reasoning.
+    pub fn think(&mut self, id: &MessageId, text: &str) {
+        if let Some(m) = self.message_mut(id) {
+            m.reasoning.push_str(text);
+        }
+    }
+
     /// Records the usage reported for a reply.
     pub fn set_usage(&mut self, id: &MessageId, usage: Usage) {
         if let Some(m) = self.message_mut(id) {

@@ -191,6 +191,9 @@ pub struct Message {
     /// Pinned messages are always sent, whatever the memory strategy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+    /// A reply's reasoning, as the server streamed it: shown apart, counted, never sent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reasoning: String,
 }
 
 impl Message {
@@ -206,6 +209,7 @@ impl Message {
             usage: None,
             sent_tokens: None,
             pinned: false,
+            reasoning: String::new(),
         }
     }
 
@@ -221,6 +225,7 @@ impl Message {
             usage: None,
             sent_tokens: None,
             pinned: false,
+            reasoning: String::new(),
         }
     }
 

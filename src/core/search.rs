@@ -1,7 +1,7 @@
 //! Finding text in conversations: matches that ignore case and accents, and the
 //! excerpts and highlights shown for them.
 
-mod fold;
+pub mod fold;
 
 pub use fold::fold;
 use fold::fold_char;

@@ -13,7 +13,7 @@ mod form;
 mod model_choice;
 
 pub use form::{FieldError, SettingsForm};
-pub use model_choice::{model_groups, ModelGroup, CUSTOM_MODEL, YOUR_MODELS};
+pub use model_choice::{model_groups, ModelGroup, CUSTOM_MODEL, SERVER_MODELS, YOUR_MODELS};
 
 /// Tokens kept free for the reply when "Max output tokens" is empty.
 pub const DEFAULT_REPLY_RESERVE: u32 = 1_024;

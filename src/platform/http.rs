@@ -43,11 +43,11 @@ impl ByteStream {
 /// when the endpoint cannot be reached, `Aborted` when `signal` fired.
 pub async fn post_stream(
     url: &str,
-    api_key: &str,
+    headers: &[(String, String)],
     body: String,
     signal: &web_sys::AbortSignal,
 ) -> Result<ByteStream, ApiError> {
-    let response = post(url, api_key, body, signal).await?;
+    let response = post(url, headers, body, signal).await?;
     let body = response
         .body()
         .ok_or_else(|| ApiError::network("The endpoint answered with an empty body."))?;
@@ -60,38 +60,80 @@ pub async fn post_stream(
 /// As [`post_stream`].
 pub async fn post_json(
     url: &str,
-    api_key: &str,
+    headers: &[(String, String)],
     body: String,
     signal: &web_sys::AbortSignal,
 ) -> Result<String, ApiError> {
-    let response = post(url, api_key, body, signal).await?;
+    let response = post(url, headers, body, signal).await?;
+    read_text(response).await
+}
+
+/// GETs `url` and returns its body as text.
+///
+/// # Errors
+/// As [`post_stream`].
+pub async fn get_text(
+    url: &str,
+    headers: &[(String, String)],
+    signal: &web_sys::AbortSignal,
+) -> Result<String, ApiError> {
+    let mut request = Request::get(url).abort_signal(Some(signal));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = checked(url, request.send().await).await?;
+    read_text(response).await
+}
+
+async fn read_text(response: gloo_net::http::Response) -> Result<String, ApiError> {
     response
         .text()
         .await
         .map_err(|e| ApiError::network(format!("The reply could not be read ({e}).")))
 }
 
+/// Whether anything answers at `url`: an opaque (`no-cors`) request resolves whenever
+/// the server answers, whatever its CORS rules, and fails when nothing does. Tells a
+/// server that refuses this origin from one that is not there.
+pub async fn answers(url: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::NoCors);
+    let promise = window.fetch_with_str_and_init(url, &init);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
 async fn post(
     url: &str,
-    api_key: &str,
+    headers: &[(String, String)],
     body: String,
     signal: &web_sys::AbortSignal,
 ) -> Result<gloo_net::http::Response, ApiError> {
     let mut request = Request::post(url)
         .header("Content-Type", "application/json")
         .abort_signal(Some(signal));
-    if !api_key.is_empty() {
-        request = request.header("Authorization", &format!("Bearer {api_key}"));
+    for (name, value) in headers {
+        request = request.header(name, value);
     }
-    let response = request
+    let sent = request
         .body(body)
         .map_err(|e| ApiError::network(e.to_string()))?
         .send()
-        .await
-        .map_err(|e| match e {
-            gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::aborted(),
-            other => ApiError::unreachable(format!("Could not reach {url} ({other})."), online()),
-        })?;
+        .await;
+    checked(url, sent).await
+}
+
+/// The response of a request, or the classified error its failure or status means.
+async fn checked(
+    url: &str,
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let response = sent.map_err(|e| match e {
+        gloo_net::Error::JsError(js) if js.name == "AbortError" => ApiError::aborted(),
+        other => ApiError::unreachable(format!("Could not reach {url} ({other})."), online()),
+    })?;
     if !response.ok() {
         let retry_after = response.headers().get("retry-after");
         let text = response.text().await.unwrap_or_default();

@@ -4,6 +4,7 @@
 mod background;
 pub mod conversations;
 mod edit;
+pub mod endpoint;
 mod reply;
 mod send;
 pub mod store;

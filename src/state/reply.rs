@@ -9,10 +9,11 @@ use crate::core::memory::{plan_messages, Budget, MemoryStrategy};
 use crate::core::message::{MessageId, MessageStatus, Role};
 use crate::core::openai::completions_url;
 use crate::core::openai::error::ApiError;
-use crate::core::openai::request::{ChatRequest, RequestOptions, WireMessage};
+use crate::core::openai::request::{ChatRequest, Field, WireMessage};
 use crate::core::openai::retry::RetryPolicy;
 use crate::core::openai::stream::{ReplyDecoder, StreamEvent};
 use crate::core::openai::turn::{Ending, RetryWait, Step, Turn, TurnEvent};
+use crate::core::servers::learned;
 use crate::core::settings::Settings;
 use crate::platform::clock::{now_ms, sleep};
 use crate::platform::http::post_stream;
@@ -46,8 +47,10 @@ pub(super) struct Target {
 impl ChatState {
     /// Plans, sends and receives one reply, attempt after attempt, as the turn decides.
     pub(super) async fn run_turn(&self, settings: &Settings, target: &Target) -> Ending {
+        let mut settings = settings.clone();
+        let settings = &mut settings;
         let url = completions_url(&settings.base_url);
-        let api_key = self.api_key.get_untracked();
+        let headers = settings.server().headers(&self.api_key.get_untracked());
         let mut turn = Turn::new(RetryPolicy::default(), settings.stall_timeout_secs);
         let mut budget = settings.budget();
         loop {
@@ -60,7 +63,7 @@ impl ChatState {
                 ),
                 Some(signal) => match self.prepare(settings, budget, &signal, target).await {
                     Err(error) => self.step(&mut turn, TurnEvent::NotSent(error)),
-                    Ok((body, tokens)) => {
+                    Ok((body, fields, tokens)) => {
                         self.edit_conversation(&target.conversation, true, |c| {
                             if let Some(m) = c.message_mut(&target.reply) {
                                 m.sent_tokens = Some(tokens);
@@ -71,12 +74,12 @@ impl ChatState {
                         let sending = TurnEvent::Sending {
                             prompt_tokens: tokens,
                             context_budget: budget.context_budget,
+                            fields,
                         };
                         match self.step(&mut turn, sending) {
                             Step::KeepGoing => {
-                                let stall = settings.stall_timeout_secs;
                                 self.receive(
-                                    &url, &api_key, body, target, &signal, &mut turn, stall,
+                                    settings, &url, &headers, body, target, &signal, &mut turn,
                                 )
                                 .await
                             }
@@ -87,8 +90,20 @@ impl ChatState {
             };
             self.abort_request();
             match step {
-                Step::End(ending) => return ending,
+                Step::End(ending) => {
+                    self.note_usage(settings, target, &ending);
+                    return ending;
+                }
                 Step::Shrink { context_budget } => budget.context_budget = context_budget,
+                Step::Adjust(field) => {
+                    let model = settings.model.clone();
+                    learned::update(&mut settings.endpoints, &settings.base_url.clone(), |e| {
+                        e.learn(field, &model);
+                    });
+                    self.change_endpoint(&settings.base_url, |e| {
+                        e.learn(field, &model);
+                    });
+                }
                 Step::Retry(wait) => {
                     if !self.wait_to_retry(&wait).await {
                         if let Step::End(ending) = self.step(&mut turn, TurnEvent::Stop) {
@@ -97,7 +112,11 @@ impl ChatState {
                     }
                 }
                 // Receiving only returns once the attempt is over.
-                Step::KeepGoing | Step::Append(_) | Step::Record(_) | Step::Warn(_) => {}
+                Step::KeepGoing
+                | Step::Append(_)
+                | Step::Think(_)
+                | Step::Record(_)
+                | Step::Warn(_) => {}
             }
         }
     }
@@ -159,7 +178,7 @@ impl ChatState {
         budget: Budget,
         signal: &web_sys::AbortSignal,
         target: &Target,
-    ) -> Result<(String, u32), ApiError> {
+    ) -> Result<(String, Vec<Field>, u32), ApiError> {
         let view = || {
             self.read_conversation_of(&target.conversation, |c| match &target.resuming {
                 Some(before) => c.resuming(&target.reply, before),
@@ -195,14 +214,8 @@ impl ChatState {
                 None,
             );
         }
-        let options = RequestOptions {
-            model: settings.model.clone(),
-            temperature: settings.temperature,
-            max_output_tokens: settings.max_output_tokens,
-            stream: true,
-            reasoning_effort: None,
-        };
-        Ok((ChatRequest::new(&options, messages).to_json(), total))
+        let request = ChatRequest::new(&settings.request_options(true), messages);
+        Ok((request.to_json(), request.fields(), total))
     }
 
     /// Receives one attempt's reply into the target and returns the step that ended the
@@ -210,17 +223,17 @@ impl ChatState {
     #[allow(clippy::too_many_arguments)]
     async fn receive(
         &self,
+        settings: &Settings,
         url: &str,
-        api_key: &str,
+        headers: &[(String, String)],
         body: String,
         target: &Target,
         signal: &web_sys::AbortSignal,
         turn: &mut Turn,
-        stall_secs: u32,
     ) -> Step {
-        let stall_ms = f64::from(stall_secs) * 1000.0;
+        let stall_ms = f64::from(settings.stall_timeout_secs) * 1000.0;
         let response = {
-            let request = std::pin::pin!(post_stream(url, api_key, body, signal));
+            let request = std::pin::pin!(post_stream(url, headers, body, signal));
             let stall = std::pin::pin!(sleep(stall_ms));
             match select(request, stall).await {
                 Either::Left((response, _)) => response,
@@ -229,7 +242,10 @@ impl ChatState {
         };
         let mut stream = match response {
             Ok(stream) => stream,
-            Err(error) => return self.step(turn, TurnEvent::Refused(error)),
+            Err(error) => {
+                let error = self.explain_unreachable(settings, error).await;
+                return self.step(turn, TurnEvent::Refused(error));
+            }
         };
         self.step(turn, TurnEvent::Opened);
         let mut decoder = ReplyDecoder::new();
@@ -263,6 +279,24 @@ impl ChatState {
         }
     }
 
+    /// Remembers whether the endpoint reports usage in streams, from a complete reply.
+    fn note_usage(&self, settings: &Settings, target: &Target, ending: &Ending) {
+        if *ending != Ending::Complete {
+            return;
+        }
+        let Some(missing) = self.read_conversation_of(&target.conversation, |c| {
+            c.messages
+                .iter()
+                .find(|m| m.id == target.reply)
+                .map(|m| m.usage.is_none())
+        }) else {
+            return;
+        };
+        if let Some(missing) = missing {
+            self.change_endpoint(&settings.base_url, |e| e.no_stream_usage = missing);
+        }
+    }
+
     /// Performs the steps for decoded events; returns the one that ends the attempt.
     fn apply(&self, turn: &mut Turn, target: &Target, events: Vec<StreamEvent>) -> Option<Step> {
         let mut grew = false;
@@ -272,6 +306,12 @@ impl ChatState {
                 Step::Append(text) => {
                     self.edit_conversation(&target.conversation, false, |c| {
                         c.append_to(&target.reply, &text)
+                    });
+                    grew = true;
+                }
+                Step::Think(text) => {
+                    self.edit_conversation(&target.conversation, false, |c| {
+                        c.think(&target.reply, &text)
                     });
                     grew = true;
                 }

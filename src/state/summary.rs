@@ -37,11 +37,12 @@ impl ChatState {
         let messages = summary_request(previous, &dropped, max);
         let id = &conversation.id;
         for attempt in 0..2 {
-            let options = summary_options(&settings.model, max, attempt);
+            let mut options = summary_options(&settings.model, max, attempt);
+            options.shape = settings.request_options(false).shape;
             let body = ChatRequest::new(&options, messages.clone()).to_json();
             let reply = post_json(
                 &completions_url(&settings.base_url),
-                &self.api_key.get_untracked(),
+                &settings.server().headers(&self.api_key.get_untracked()),
                 body,
                 signal,
             )

@@ -10,7 +10,7 @@ use super::ChatState;
 use crate::core::conversation::Conversation;
 use crate::core::memory::{plan_messages, select_context, summary_message, Budget, ContextPlan};
 use crate::core::message::{Message, MessageId};
-use crate::core::openai::request::{ChatRequest, RequestOptions};
+use crate::core::openai::request::ChatRequest;
 use crate::core::settings::Settings;
 use crate::core::tokens::{Encoding, TokenCache};
 use crate::platform::clock::now_ms;
@@ -110,14 +110,7 @@ impl ChatState {
                 self.draft_for_plan.with(|draft| {
                     let conversation = with_draft(c, draft);
                     let messages = plan_messages(&plan.plan, &conversation, &s.system_prompt);
-                    let options = RequestOptions {
-                        model: s.model.clone(),
-                        temperature: s.temperature,
-                        max_output_tokens: s.max_output_tokens,
-                        stream: true,
-                        reasoning_effort: None,
-                    };
-                    let body = ChatRequest::new(&options, messages).to_json();
+                    let body = ChatRequest::new(&s.request_options(true), messages).to_json();
                     pretty_json(&body).unwrap_or(body)
                 })
             })

@@ -382,3 +382,20 @@ fn the_summary_request_carries_the_previous_summary_and_only_new_messages() {
         "Previous summary:\nThe user likes tea.\n\nNew messages:\n[user] My name is Priya.\n[assistant] Nice to meet you.\n"
     );
 }
+
+#[test]
+fn a_replys_thinking_is_never_sent_back_nor_counted_as_sent() {
+    let mut c = conversation(&[("a b", "c d"), ("e f", "")]);
+    c.think(&MessageId("a0".into()), "secret chain of thought");
+    let plan = select_context(&c, "", MemoryStrategy::FullHistory, budget(1_000), words);
+    let without = select_context(
+        &conversation(&[("a b", "c d"), ("e f", "")]),
+        "",
+        MemoryStrategy::FullHistory,
+        budget(1_000),
+        words,
+    );
+    assert_eq!(plan.total, without.total);
+    let body = serde_json::to_string(&plan_messages(&plan, &c, "")).unwrap();
+    assert!(!body.contains("secret") && body.contains("c d"), "{body}");
+}

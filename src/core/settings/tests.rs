@@ -416,3 +416,41 @@ fn a_server_listed_model_with_facts_feeds_the_budget_and_is_estimated() {
     settings.model = "openai/gpt-4o-mini".into();
     assert!(settings.exact_tokens());
 }
+
+#[test]
+fn the_picker_offers_the_servers_own_models_searchably_and_the_catalog_only_where_it_applies() {
+    use crate::core::servers::learned::update;
+    use crate::core::servers::listing::ServerModel;
+    let mut f = form();
+    f.choose_server("ollama");
+    let listed = |id: &str| ServerModel {
+        id: id.into(),
+        context_length: None,
+        input_per_million: None,
+        output_per_million: None,
+    };
+    update(&mut f.endpoints, &f.base_url.clone(), |e| {
+        e.models = vec![
+            listed("llama3.2:latest"),
+            listed("qwen3:8b"),
+            listed("Mistral-Nemo"),
+        ];
+    });
+    let groups = f.picker_groups("");
+    assert_eq!(groups.len(), 1, "no OpenAI catalog for Ollama: {groups:?}");
+    assert_eq!(groups[0].label, SERVER_MODELS);
+    assert_eq!(groups[0].models.len(), 3);
+    assert_eq!(f.picker_groups("mistral")[0].models, ["Mistral-Nemo"]);
+    f.choose_model("qwen3:8b");
+    assert_eq!(f.model_choice(), "qwen3:8b");
+    assert_eq!(
+        f.picker_groups("llama")[0].models,
+        ["llama3.2:latest", "qwen3:8b"],
+        "the chosen model stays offered"
+    );
+    f.choose_server("openai");
+    assert!(f
+        .picker_groups("")
+        .iter()
+        .any(|g| g.models.contains(&"o3".to_string())));
+}
