@@ -12,6 +12,7 @@ mod endpoint;
 mod form;
 mod model_choice;
 
+pub use endpoint::endpoint_of;
 pub use form::{FieldError, SettingsForm};
 pub use model_choice::{model_groups, ModelGroup, CUSTOM_MODEL, SERVER_MODELS, YOUR_MODELS};
 

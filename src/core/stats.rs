@@ -96,6 +96,16 @@ pub fn stats(
     }
 }
 
+/// How the server's count of the last request compares with Mnemo's, as "×1.08":
+/// the calibration of an estimate. `None` without both counts.
+pub fn calibration(sent: Option<u32>, reported: Option<u32>) -> Option<String> {
+    let (sent, reported) = (sent.filter(|n| *n > 0)?, reported?);
+    Some(format!(
+        "×{}",
+        crate::core::text::fixed(f64::from(reported) / f64::from(sent), 2)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +216,12 @@ mod tests {
         assert_eq!(s.last_sent_tokens, Some(999_999));
         assert_eq!(s.last_reported_tokens, Some(1_000_000));
         assert_eq!(s.next_request_tokens, plan.total);
+    }
+
+    #[test]
+    fn the_calibration_says_how_the_servers_count_compares() {
+        assert_eq!(calibration(Some(100), Some(108)).as_deref(), Some("×1.08"));
+        assert_eq!(calibration(Some(0), Some(5)), None);
+        assert_eq!(calibration(Some(10), None), None);
     }
 }

@@ -75,7 +75,8 @@ pub fn plan_for(
     cache: &TokenCache,
 ) -> PlanView {
     let encoding = settings.model_info().encoding;
-    let mut exact = true;
+    // Another server's model has a tokenizer of its own: o200k only estimates it.
+    let mut exact = settings.exact_tokens();
     let count = |text: &str| {
         let (n, is_exact) = cache.count_or_estimate(text, encoding);
         exact &= is_exact;
@@ -96,9 +97,13 @@ impl ChatState {
     /// estimate otherwise. Reactive: re-runs when exact counts arrive.
     pub fn count_of(&self, text: &str) -> (u32, bool) {
         self.counts_revision.track();
-        let encoding = self.effective.with(|s| s.model_info().encoding);
-        self.token_cache
-            .with_value(|cache| cache.count_or_estimate(text, encoding))
+        let (encoding, own) = self
+            .effective
+            .with(|s| (s.model_info().encoding, s.exact_tokens()));
+        let (count, exact) = self
+            .token_cache
+            .with_value(|cache| cache.count_or_estimate(text, encoding));
+        (count, exact && own)
     }
 
     /// The JSON body of the next request as it would be sent now (the draft included as

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::core::stats::format_count as tokens;
-use crate::core::stats::stats;
+use crate::core::stats::{calibration, stats};
 use crate::state::ChatState;
 
 /// Messages, tokens the next request sends, tokens used so far (summary calls included)
@@ -19,16 +19,26 @@ pub fn ConversationStats() -> impl IntoView {
                 .with(|c| stats(c, &plan.plan, &s.model_info(), &s.custom_models))
         })
     };
+    let approx = move || state.effective.with(|s| !s.exact_tokens());
     view! {
         <dl class="stats">
             <dt>"Messages"</dt>
             <dd>{move || figures().messages}</dd>
             <dt>"Next request"</dt>
-            <dd>{move || format!("{} tokens", tokens(figures().next_request_tokens))}</dd>
+            <dd>{move || format!("{}{} tokens", if approx() { "≈" } else { "" }, tokens(figures().next_request_tokens))}</dd>
             <dt>"Last request"</dt>
             <dd>
+                {move || approx().then_some("≈")}
                 <span data-testid="last-prompt-tokens">{move || figures().last_sent_tokens.map(tokens).unwrap_or_else(|| "–".into())}</span>
-                {move || figures().last_reported_tokens.map(|n| format!(" counted · API reported {}", tokens(n)))}
+                {move || {
+                    let f = figures();
+                    f.last_reported_tokens.map(|n| if approx() {
+                        format!(" estimated · server reported {} ({} the estimate)", tokens(n),
+                            calibration(f.last_sent_tokens, Some(n)).unwrap_or_default())
+                    } else {
+                        format!(" counted · API reported {}", tokens(n))
+                    })
+                }}
             </dd>
             <dt>"Used"</dt>
             <dd>{move || {

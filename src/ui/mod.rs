@@ -26,5 +26,6 @@ pub mod sampling_field;
 pub mod settings_dialog;
 pub mod sidebar;
 pub mod theme_toggle;
+pub mod thinking;
 pub mod transfer_panel;
 pub mod undo_toast;

@@ -2,8 +2,14 @@
 
 use leptos::prelude::*;
 
+use leptos::task::spawn_local;
+
 use super::settings_dialog::field_error;
-use crate::core::settings::{model_groups, FieldError, SettingsForm, CUSTOM_MODEL};
+use crate::core::servers::{self, learned};
+use crate::core::settings::{FieldError, SettingsForm, CUSTOM_MODEL};
+use crate::core::stats::format_count;
+use crate::state::endpoint::fetch_models;
+use crate::state::ChatState;
 
 /// A select of the models by group (the catalog's families, then "Your models") plus
 /// "Custom…", which reveals a text field for any model id; a model Mnemo does not know
@@ -17,6 +23,9 @@ pub fn ModelField(
     prefix: &'static str,
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
+    /// Notified when the user chooses another server: its models are then asked for.
+    #[prop(optional)]
+    server_chosen: Option<Trigger>,
 ) -> impl IntoView {
     // Plain closures, not memos: a memo of a new type costs the app shell more code than
     // working these out again on a keystroke costs time.
@@ -27,13 +36,24 @@ pub fn ModelField(
         let chosen = value.clone();
         view! { <option value=value prop:selected=move || choice() == chosen>{label}</option> }
     };
+    let query = RwSignal::new(String::new());
+    let listed = move || form.with(|f| f.server_models().len());
+    let (status, load) = model_loader(form);
+    if let Some(chosen) = server_chosen {
+        Effect::watch(move || chosen.track(), move |_, _, _| load(), false);
+    }
     view! {
         <div class="field">
             <label for=format!("{prefix}model")>"Model"</label>
+            <Show when=move || { listed() > 8 }>
+                <input type="search" class="model-search" aria-label="Search models" placeholder="Search the server's models"
+                    spellcheck="false" prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev)) />
+            </Show>
             <select id=format!("{prefix}model") prop:value=choice
                 on:change=move |ev| form.update(|f| f.choose_model(&event_target_value(&ev)))
-                aria-describedby=format!("{prefix}model-error")>
-                {move || form.with(|f| model_groups(&f.custom_models)).into_iter().map(|g| view! {
+                aria-describedby=format!("{prefix}model-error {prefix}model-status")>
+                {move || form.with(|f| f.picker_groups(&query.get())).into_iter().map(|g| view! {
                     <optgroup label=g.label>
                         {g.models.into_iter().map(|m| option(m.clone(), m)).collect_view()}
                     </optgroup>
@@ -48,9 +68,53 @@ pub fn ModelField(
             <Show when=move || form.with(SettingsForm::is_custom_model)>
                 <CustomModelFacts form=form errors=errors />
             </Show>
+            <div class="row model-list">
+                <button type="button" on:click=move |_| load()>
+                    {move || if listed() > 0 { "Refresh models" } else { "Load the server's models" }}
+                </button>
+                <p id=format!("{prefix}model-status") class="help" role="status">{move || status.get()}</p>
+            </div>
             <p id=format!("{prefix}model-error") class="field-error">{field_error(errors, "Model")}</p>
         </div>
     }
+}
+
+/// What the last model list request said, and the action that asks the form's server
+/// for its models (kept with its endpoint, in the form and in the stored settings).
+fn model_loader(form: RwSignal<SettingsForm>) -> (RwSignal<String>, impl Fn() + Copy) {
+    let state = expect_context::<ChatState>();
+    let status = RwSignal::new(String::new());
+    let load = move || {
+        let (base, server, key) = form.with_untracked(|f| {
+            (
+                f.base_url.clone(),
+                servers::find(&f.server).unwrap_or_else(|| servers::detect(&f.base_url)),
+                f.api_key.clone(),
+            )
+        });
+        status.set("Asking the server for its models…".into());
+        spawn_local(async move {
+            match fetch_models(&base, server, &key).await {
+                Ok(list) => {
+                    status.set(format!(
+                        "{} models from the server.",
+                        format_count(list.len() as u32)
+                    ));
+                    let now = crate::platform::clock::now_ms();
+                    let keep = move |e: &mut learned::Endpoint| {
+                        e.models = list;
+                        e.models_fetched_ms = now;
+                    };
+                    let mut endpoints = form.with_untracked(|f| f.endpoints.clone());
+                    learned::update(&mut endpoints, &base, keep.clone());
+                    form.update(|f| f.endpoints = endpoints);
+                    state.change_endpoint(&base, keep);
+                }
+                Err(why) => status.set(format!("The model list could not be loaded: {why}")),
+            }
+        });
+    };
+    (status, load)
 }
 
 /// The facts of a model Mnemo does not know: its encoding, context window and prices.

@@ -8,7 +8,9 @@ use super::memory_field::MemoryField;
 use super::model_field::ModelField;
 use super::prompt_field::PromptField;
 use super::sampling_field::SamplingField;
+use crate::core::servers::{self, SERVERS};
 use crate::core::settings::{FieldError, SettingsForm};
+use crate::state::endpoint::page_origin;
 use crate::state::ChatState;
 
 /// The message for `field`, if the last Save found it invalid.
@@ -33,6 +35,7 @@ pub fn SettingsDialog() -> impl IntoView {
     let form = RwSignal::new(SettingsForm::default());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let show_key = RwSignal::new(false);
+    let server_chosen = Trigger::new();
     Effect::new(move |_| {
         let open = state.settings_open.get();
         let Some(d) = dialog.get() else { return };
@@ -86,14 +89,30 @@ pub fn SettingsDialog() -> impl IntoView {
                     <p id="api-key-error" class="field-error">{field_error(errors, "API key")}</p>
                 </div>
                 <div class="field">
+                    <label for="server">"Server"</label>
+                    <select id="server" aria-describedby="server-setup"
+                        on:change=move |ev| { form.update(|f| f.choose_server(&event_target_value(&ev))); server_chosen.notify(); }>
+                        {SERVERS.iter().map(|s| view! {
+                            <option value=s.id prop:selected=move || form.with(|f| f.server == s.id)>{s.name}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="server-setup" class="help" data-testid="server-setup">
+                        {move || form.with(|f| servers::find(&f.server).map(|s| s.setup_for(&page_origin())))}
+                    </p>
+                </div>
+                <div class="field">
                     <label for="base-url">"Base URL"</label>
                     <input id="base-url" type="url" spellcheck="false" aria-describedby="base-url-help base-url-error"
                         prop:value=text(|f| &f.base_url)
-                        on:input=move |ev| form.update(|f| f.base_url = event_target_value(&ev)) />
+                        on:input=move |ev| form.update(|f| f.type_base_url(event_target_value(&ev))) />
                     <p id="base-url-help" class="help">"Any OpenAI-compatible endpoint or proxy; a key is optional for a proxy."</p>
                     <p id="base-url-error" class="field-error">{field_error(errors, "Base URL")}</p>
+                    <ul class="help learned" data-testid="learned">
+                        {move || form.with(|f| crate::core::settings::endpoint_of(&f.endpoints, &f.base_url).describe())
+                            .into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
                 </div>
-                <ModelField form=form errors=errors />
+                <ModelField form=form errors=errors server_chosen=server_chosen />
                 <SamplingField form=form errors=errors />
                 <MemoryField form=form errors=errors />
                 <div class="field inline">
