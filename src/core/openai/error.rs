@@ -1,6 +1,7 @@
 //! What went wrong with a request, classified once, in the user's words.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// The kind of failure: decides the hint shown and whether retrying can help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,43 +56,141 @@ pub struct ApiError {
     pub status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The request field the server named as the culprit (OpenAI's `error.param`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
     /// Seconds to wait before retrying, from `Retry-After`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<f64>,
 }
 
-/// The `{"error": {...}}` body OpenAI-compatible APIs send, in a response or a stream.
-#[derive(Debug, Deserialize)]
+/// An error body as OpenAI-compatible APIs and the servers and proxies in front of them
+/// send it, in a response or a stream: `{"error": {...}}` (OpenAI, Anthropic),
+/// `[{"error": {...}}]` (Gemini), `{"error": "..."}`, `{"object": "error", "message": ...}`
+/// (vLLM, Mistral), `{"detail": ...}` (FastAPI), `{"message": "..."}` or a bare JSON
+/// string. Anything else, a chat completion or chunk among them, is not one.
+#[derive(Debug)]
 pub struct ErrorEnvelope {
     pub error: ErrorBody,
+    /// The request field the server named as the culprit.
+    pub param: Option<String>,
 }
 
-/// The inside of an error body. Every field is optional: proxies vary.
-#[derive(Debug, Default, Deserialize)]
+/// What an error body says. Every field is optional: proxies vary.
+#[derive(Debug, Default)]
 pub struct ErrorBody {
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default, rename = "type")]
     pub kind: Option<String>,
-    #[serde(default, deserialize_with = "string_or_number")]
     pub code: Option<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+impl<'de> Deserialize<'de> for ErrorEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        read_error(&Value::deserialize(d)?)
+            .ok_or_else(|| serde::de::Error::custom("not an error body"))
+    }
+}
+
+fn read_error(value: &Value) -> Option<ErrorEnvelope> {
+    let said = |message: Option<String>| ErrorEnvelope {
+        error: ErrorBody {
+            message,
+            ..ErrorBody::default()
+        },
+        param: None,
+    };
+    let fields = match value {
+        Value::String(message) => return Some(said(Some(message.clone()))),
+        Value::Array(items) => return items.first().and_then(read_error),
+        Value::Object(fields) => fields,
+        _ => return None,
+    };
+    match fields.get("error") {
+        Some(Value::String(message)) => return Some(said(Some(message.clone()))),
+        Some(Value::Object(inner)) => return Some(read_fields(inner)),
+        _ => {}
+    }
+    if fields.contains_key("choices") {
+        return None;
+    }
+    if let Some(detail) = fields.get("detail") {
+        return Some(said(Some(detail_text(detail)?)));
+    }
+    let envelope = read_fields(fields);
+    let is_error = fields.get("object").and_then(Value::as_str) == Some("error");
+    (is_error || envelope.error.message.is_some()).then_some(envelope)
+}
+
+/// The fields of an error object: `message` (text, or FastAPI's `{"detail": ...}` as
+/// Mistral sends it), `type`, `code` (Gemini's textual `status` when the code is a
+/// number) and `param`.
+fn read_fields(fields: &Map<String, Value>) -> ErrorEnvelope {
+    let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_string);
+    let message = match fields.get("message") {
+        Some(Value::Object(inner)) => inner.get("detail").and_then(detail_text),
+        _ => text("message"),
+    };
+    let code = match fields.get("code") {
+        Some(Value::String(code)) => Some(code.clone()),
+        Some(Value::Number(n)) => text("status").or_else(|| n.as_i64().map(|n| n.to_string())),
         _ => None,
-    })
+    };
+    ErrorEnvelope {
+        error: ErrorBody {
+            message,
+            kind: text("type"),
+            code,
+        },
+        param: text("param"),
+    }
+}
+
+/// FastAPI's `detail`: text, or a list of `{loc, msg}` read as
+/// `stream_options: Extra inputs are not permitted` (the location inside the body, then
+/// the complaint), joined with "; ".
+fn detail_text(detail: &Value) -> Option<String> {
+    let items = match detail {
+        Value::String(text) => return Some(text.clone()),
+        Value::Array(items) => items,
+        _ => return None,
+    };
+    let said: Vec<String> = items
+        .iter()
+        .filter_map(|item| {
+            let msg = item.get("msg")?.as_str()?;
+            let loc = item
+                .get("loc")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let inside_body = match loc {
+                [first, rest @ ..] if *first == "body" => rest,
+                all => all,
+            };
+            let loc: Vec<String> = inside_body
+                .iter()
+                .filter_map(|part| match part {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(if loc.is_empty() {
+                msg.to_string()
+            } else {
+                format!("{}: {msg}", loc.join("."))
+            })
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 impl ApiError {
     /// Classifies an HTTP error response from its status, body and `Retry-After` header.
     /// `now_ms` is used to turn a `Retry-After` date into seconds.
     pub fn from_http(status: u16, body: &str, retry_after: Option<&str>, now_ms: f64) -> Self {
-        let parsed = serde_json::from_str::<ErrorEnvelope>(body)
-            .map(|e| e.error)
-            .unwrap_or_default();
+        let said = serde_json::from_str::<ErrorEnvelope>(body).ok();
+        let (parsed, param) = said.map(|e| (e.error, e.param)).unwrap_or_default();
         let message = parsed
             .message
             .filter(|m| !m.trim().is_empty())
@@ -103,14 +202,16 @@ impl ApiError {
             message,
             status: Some(status),
             code,
+            param,
             retry_after: retry_after.and_then(|v| parse_retry_after(v, now_ms)),
         }
     }
 
-    /// An `{"error": ...}` object that arrived inside a stream.
+    /// An error object that arrived inside a stream, or as a reply's whole body.
     pub fn from_stream(body: ErrorBody) -> Self {
         let message = body
             .message
+            .filter(|m| !m.trim().is_empty())
             .unwrap_or_else(|| "The server reported an error in the middle of the reply.".into());
         let code = body.code.or(body.kind.clone());
         let kind = match classify(0, code.as_deref(), body.kind.as_deref(), &message) {
@@ -122,8 +223,29 @@ impl ApiError {
             message,
             status: None,
             code,
+            param: None,
             retry_after: None,
         }
+    }
+
+    /// Whether the server refused the request because of the request field `field`
+    /// (`stream_options`, `max_tokens`, …): a 400 or 422 whose `param` is that field or,
+    /// when it names none, whose message names it as a whole word. The `param` decides
+    /// when there is one: OpenAI's refusal of `max_tokens` also names
+    /// `max_completion_tokens`, as the field to use instead.
+    pub fn rejects_field(&self, field: &str) -> bool {
+        if self.kind != ErrorKind::BadRequest || !matches!(self.status, Some(400 | 422)) {
+            return false;
+        }
+        if let Some(param) = &self.param {
+            return param == field;
+        }
+        let part_of_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !field.is_empty()
+            && self.message.match_indices(field).any(|(at, _)| {
+                !part_of_word(self.message[..at].chars().next_back())
+                    && !part_of_word(self.message[at + field.len()..].chars().next())
+            })
     }
 
     /// The endpoint could not be reached or the connection broke.
@@ -196,6 +318,7 @@ impl ApiError {
             message: message.into(),
             status: None,
             code: None,
+            param: None,
             retry_after: None,
         }
     }
@@ -271,14 +394,53 @@ fn classify(status: u16, code: Option<&str>, kind: Option<&str>, message: &str) 
     }
 }
 
+/// The message for a body that is not an error object: the text of an HTML page's
+/// `<title>` (or first `<h1>`), never its tags; the start of a plain-text body.
 fn fallback_message(status: u16, body: &str) -> String {
     let body = body.trim();
-    if body.is_empty() || body.starts_with('<') {
-        format!("The endpoint answered with HTTP {status}.")
+    let said = if body.starts_with('<') {
+        html_heading(body, "title").or_else(|| html_heading(body, "h1"))
     } else {
-        let short: String = body.chars().take(300).collect();
-        format!("The endpoint answered with HTTP {status}: {short}")
+        Some(collapse(body).chars().take(300).collect())
+    };
+    match said.filter(|s| !s.is_empty()) {
+        Some(said) => format!("The endpoint answered with HTTP {status}: {said}"),
+        None => format!("The endpoint answered with HTTP {status}."),
     }
+}
+
+/// The text inside the first `<tag>` of `html`, without inner tags.
+fn html_heading(html: &str, tag: &str) -> Option<String> {
+    // ASCII lowercasing keeps every byte offset.
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find(&format!("<{tag}"))?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find(&format!("</{tag}"))?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(collapse(&text), |t, (entity, c)| t.replace(entity, c));
+    Some(text)
+}
+
+/// `text` with each run of whitespace made one space.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Parses `Retry-After`: delay-seconds, or an HTTP date (RFC 9110 §10.2.3), relative to
@@ -328,148 +490,4 @@ fn parse_http_date(value: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_401_keeps_the_api_message_and_points_at_the_key() {
-        let body = r#"{"error":{"message":"Incorrect API key provided: sk-...xxxx.","type":"invalid_request_error","code":"invalid_api_key"}}"#;
-        let e = ApiError::from_http(401, body, None, 0.0);
-        assert_eq!(e.kind, ErrorKind::Auth);
-        assert_eq!(e.message, "Incorrect API key provided: sk-...xxxx.");
-        assert!(e.hint().contains("Check your API key"));
-        assert!(e.needs_settings());
-        assert!(!e.retryable());
-    }
-
-    #[test]
-    fn statuses_and_codes_are_classified() {
-        let cases = [
-            (403, r#"{"error":{"message":"no"}}"#, ErrorKind::Forbidden),
-            (
-                404,
-                r#"{"error":{"message":"The model `x` does not exist","code":"model_not_found"}}"#,
-                ErrorKind::ModelNotFound,
-            ),
-            (404, "Not Found", ErrorKind::NotFound),
-            (
-                400,
-                r#"{"error":{"message":"too long","code":"context_length_exceeded"}}"#,
-                ErrorKind::ContextTooLong,
-            ),
-            (400, r#"{"error":{"message":"bad"}}"#, ErrorKind::BadRequest),
-            (
-                429,
-                r#"{"error":{"message":"slow down","code":"rate_limit_exceeded"}}"#,
-                ErrorKind::RateLimited,
-            ),
-            (
-                429,
-                r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#,
-                ErrorKind::Quota,
-            ),
-            (500, "", ErrorKind::Server),
-            (502, "<html>bad gateway</html>", ErrorKind::Server),
-            (
-                503,
-                r#"{"error":{"message":"overloaded","code":503}}"#,
-                ErrorKind::Server,
-            ),
-        ];
-        for (status, body, kind) in cases {
-            assert_eq!(
-                ApiError::from_http(status, body, None, 0.0).kind,
-                kind,
-                "{status} {body}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_body_that_is_not_json_still_gives_a_readable_message() {
-        let e = ApiError::from_http(502, "<html>Bad gateway</html>", None, 0.0);
-        assert_eq!(e.message, "The endpoint answered with HTTP 502.");
-        assert!(e.retryable());
-    }
-
-    #[test]
-    fn retry_after_accepts_seconds_and_http_dates() {
-        assert_eq!(parse_retry_after("2", 0.0), Some(2.0));
-        assert_eq!(parse_retry_after("-1", 0.0), None);
-        assert_eq!(parse_retry_after("soon", 0.0), None);
-        // 784111777000 ms is Sun, 06 Nov 1994 08:49:37 GMT.
-        let now = 784_111_777_000.0 - 5_000.0;
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
-            Some(5.0)
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000.0),
-            Some(0.0)
-        );
-    }
-
-    #[test]
-    fn retry_after_dates_out_of_range_are_ignored_without_overflowing() {
-        for value in [
-            "Sun, 06 Nov 99999999999999 08:49:37 GMT",
-            "Sun, 06 Nov -99999999999999 08:49:37 GMT",
-            "Sun, 06 Nov 1994 99999999999999:49:37 GMT",
-            "Sun, 06 Nov 1994 08:49:9223372036854775807 GMT",
-            "Sun, 9223372036854775807 Nov 1994 08:49:37 GMT",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 24:00:00 GMT",
-        ] {
-            assert_eq!(parse_retry_after(value, 0.0), None, "{value}");
-        }
-        assert_eq!(
-            parse_retry_after("Fri, 31 Dec 9999 23:59:60 GMT", 253_402_300_799_000.0),
-            Some(1.0)
-        );
-    }
-
-    #[test]
-    fn an_unreachable_endpoint_while_offline_says_so_and_is_not_retried() {
-        let offline = ApiError::unreachable("Could not reach the endpoint.", false);
-        assert!(offline.is_offline());
-        assert!(offline.hint().starts_with("You are offline: "));
-        assert!(!offline.retryable());
-        assert!(!offline.needs_settings());
-        let policy = crate::core::openai::retry::RetryPolicy::default();
-        assert_eq!(policy.delay_ms(&offline, 0, 0.5), None);
-        assert_eq!(
-            offline.kind,
-            ErrorKind::Network,
-            "readable by earlier builds"
-        );
-        let back: ApiError =
-            serde_json::from_str(&serde_json::to_string(&offline).unwrap()).unwrap();
-        assert!(back.is_offline());
-
-        let online = ApiError::unreachable("Could not reach the endpoint.", true);
-        assert!(!online.is_offline());
-        assert!(online.retryable());
-        assert_eq!(online, ApiError::network("Could not reach the endpoint."));
-        assert!(!online.hint().contains("offline"));
-    }
-
-    #[test]
-    fn a_lost_connection_is_a_network_error_that_says_the_reply_is_kept() {
-        let lost = ApiError::connection_lost();
-        assert!(lost.is_connection_lost() && !lost.is_offline());
-        assert_eq!(lost.kind, ErrorKind::Network, "readable by earlier builds");
-        assert!(lost.retryable(), "Retry is offered");
-        assert!(!lost.needs_settings());
-        assert!(!lost.hint().contains("Could not reach"));
-        let back: ApiError = serde_json::from_str(&serde_json::to_string(&lost).unwrap()).unwrap();
-        assert!(back.is_connection_lost());
-        assert!(!ApiError::network("x").is_connection_lost());
-    }
-
-    #[test]
-    fn errors_round_trip_through_json() {
-        let e = ApiError::from_http(429, r#"{"error":{"message":"x"}}"#, Some("3"), 0.0);
-        let back: ApiError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
-        assert_eq!(back, e);
-    }
-}
+mod tests;

@@ -122,6 +122,7 @@ fn line_too_long(too_long: LineTooLong) -> ApiError {
         ),
         status: None,
         code: None,
+        param: None,
         retry_after: None,
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::listing::ServerModel;
 use super::Server;
-use crate::core::openai::error::{ApiError, ErrorKind};
+use crate::core::openai::error::ApiError;
 use crate::core::openai::request::{Field, Shape};
 
 /// What Mnemo learned about one endpoint (a base URL).
@@ -118,25 +118,10 @@ impl Endpoint {
     }
 }
 
-/// The field of `sent` that a refusal names, if it is one: a 400 or 422 whose message
-/// names the field as a whole word.
+/// The field of `sent` that a refusal names, if it is one (see
+/// [`ApiError::rejects_field`]).
 pub fn refused_field(error: &ApiError, sent: &[Field]) -> Option<Field> {
-    if error.kind != ErrorKind::BadRequest {
-        return None;
-    }
-    let message = error.message.to_ascii_lowercase();
-    sent.iter()
-        .copied()
-        .find(|f| names_word(&message, f.name()))
-}
-
-fn names_word(text: &str, word: &str) -> bool {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
+    sent.iter().copied().find(|f| error.rejects_field(f.name()))
 }
 
 /// The endpoints list with `base_url`'s record changed by `change` (added if new).
