@@ -106,6 +106,8 @@ fn details_text(m: &Message, custom: &[ModelInfo]) -> String {
             ));
         }
         parts.push(line);
+    } else if m.role == Role::Assistant && m.status == MessageStatus::Complete {
+        parts.push("the server reported no usage: counts are estimates".to_string());
     }
     if let Some(cost) = message_cost(m, custom) {
         parts.push(format!("${}", fixed(cost, 5)));

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::settings_dialog::field_error;
+use crate::core::openai::request::ReasoningEffort;
 use crate::core::settings::{FieldError, SettingsForm};
 
 /// The temperature and max output tokens fields.
@@ -26,6 +27,16 @@ pub fn SamplingField(
             <input id=format!("{prefix}max-tokens") type="text" inputmode="numeric" placeholder="Model default" aria-describedby=format!("{prefix}temperature-error")
                 prop:value=move || form.with(|f| f.max_output_tokens.clone())
                 on:input=move |ev| form.update(|f| f.max_output_tokens = event_target_value(&ev)) />
+            <Show when=move || form.with(SettingsForm::offers_reasoning_effort)>
+                <label for=format!("{prefix}reasoning-effort")>"Reasoning effort"</label>
+                <select id=format!("{prefix}reasoning-effort")
+                    on:change=move |ev| form.update(|f| f.reasoning_effort = event_target_value(&ev))>
+                    <option value="" prop:selected=move || form.with(|f| f.reasoning_effort.is_empty())>"Model default"</option>
+                    {ReasoningEffort::ALL.into_iter().map(|e| view! {
+                        <option value=e.name() prop:selected=move || form.with(|f| f.reasoning_effort == e.name())>{e.name()}</option>
+                    }).collect_view()}
+                </select>
+            </Show>
             <p id=format!("{prefix}temperature-error") class="field-error">
                 {field_error(errors, "Temperature")} " " {field_error(errors, "Max output tokens")}
             </p>
