@@ -29,7 +29,10 @@ const policy = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
+  // Any server the user points Mnemo at: a cloud service, a proxy, or a local model
+  // server on this computer or the local network (Ollama, LM Studio, llama.cpp, vLLM).
+  // The browser still blocks http from an https page (mixed content).
+  "connect-src 'self' https: http:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
