@@ -35,6 +35,9 @@ struct Chunk {
     /// Groq reports usage here instead.
     #[serde(default)]
     x_groq: Option<XGroq>,
+    /// An error sent after HTTP 200, beside an otherwise ordinary chunk (OpenRouter).
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -136,16 +139,21 @@ fn decode_data(data: &str, out: &mut Vec<StreamEvent>) {
     if data.is_empty() {
         return;
     }
-    if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(data) {
-        out.push(StreamEvent::Error(ApiError::from_stream(envelope.error)));
-        return;
-    }
-    let chunk = match serde_json::from_str::<Chunk>(data) {
-        Ok(chunk) => chunk,
-        Err(_) => {
-            out.push(StreamEvent::Malformed(data.chars().take(200).collect()));
+    // A chunk is read once; only one that carries an error, or no reply at all (an
+    // error object of another shape, a bare string), is read again as an error body.
+    let chunk = serde_json::from_str::<Chunk>(data).ok();
+    let maybe_error = chunk.as_ref().is_none_or(|c| {
+        c.error.is_some() || (c.choices.is_empty() && c.usage.is_none() && c.x_groq.is_none())
+    });
+    if maybe_error {
+        if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(data) {
+            out.push(StreamEvent::Error(ApiError::from_stream(envelope.error)));
             return;
         }
+    }
+    let Some(chunk) = chunk else {
+        out.push(StreamEvent::Malformed(data.chars().take(200).collect()));
+        return;
     };
     for choice in chunk.choices {
         if let Some(delta) = choice.delta {
