@@ -1,7 +1,7 @@
 //! What went wrong with a request, classified once, in the user's words.
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 /// The kind of failure: decides the hint shown and whether retrying can help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,59 +86,12 @@ pub struct ErrorBody {
 
 impl<'de> Deserialize<'de> for ErrorEnvelope {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        read_error(raw.get()).ok_or_else(|| serde::de::Error::custom("not an error body"))
+        read_error(&Value::deserialize(d)?)
+            .ok_or_else(|| serde::de::Error::custom("not an error body"))
     }
 }
 
-/// The fields an error body may have. Each is kept as raw JSON and read as what it turns
-/// out to be: typed reading of the few shapes keeps `serde_json::Value`, and the code
-/// it needs, out of the app.
-#[derive(Deserialize)]
-struct Fields<'a> {
-    #[serde(borrow, default)]
-    error: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    detail: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    code: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "type")]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    param: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    status: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    object: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    choices: Option<&'a RawValue>,
-}
-
-/// FastAPI's complaint about one field.
-#[derive(Deserialize)]
-struct Complaint<'a> {
-    #[serde(default)]
-    msg: Option<String>,
-    #[serde(borrow, default)]
-    loc: Vec<&'a RawValue>,
-}
-
-/// The first non-blank character of a JSON text: what kind of value it is.
-fn first(json: &str) -> Option<u8> {
-    json.trim_start().bytes().next()
-}
-
-/// A JSON string's text; `None` for any other value.
-fn text(raw: Option<&RawValue>) -> Option<String> {
-    let raw = raw?.get();
-    (first(raw) == Some(b'"'))
-        .then(|| serde_json::from_str::<String>(raw).ok())
-        .flatten()
-}
-
-fn read_error(json: &str) -> Option<ErrorEnvelope> {
+fn read_error(value: &Value) -> Option<ErrorEnvelope> {
     let said = |message: Option<String>| ErrorEnvelope {
         error: ErrorBody {
             message,
@@ -146,100 +99,84 @@ fn read_error(json: &str) -> Option<ErrorEnvelope> {
         },
         param: None,
     };
-    match first(json)? {
-        b'"' => return Some(said(Some(serde_json::from_str::<String>(json).ok()?))),
-        b'[' => {
-            let items: Vec<&RawValue> = serde_json::from_str(json).ok()?;
-            return read_error(items.first()?.get());
-        }
-        b'{' => {}
+    let fields = match value {
+        Value::String(message) => return Some(said(Some(message.clone()))),
+        Value::Array(items) => return items.first().and_then(read_error),
+        Value::Object(fields) => fields,
         _ => return None,
+    };
+    match fields.get("error") {
+        Some(Value::String(message)) => return Some(said(Some(message.clone()))),
+        Some(Value::Object(inner)) => return Some(read_fields(inner)),
+        _ => {}
     }
-    let fields: Fields = serde_json::from_str(json).ok()?;
-    if let Some(error) = fields.error {
-        match first(error.get()) {
-            Some(b'"') => return Some(said(text(Some(error)))),
-            Some(b'{') => {
-                return serde_json::from_str(error.get())
-                    .ok()
-                    .map(|f| read_fields(&f))
-            }
-            _ => {}
-        }
-    }
-    if fields.choices.is_some() {
+    if fields.contains_key("choices") {
         return None;
     }
-    if let Some(detail) = fields.detail {
-        return Some(said(Some(detail_text(detail.get())?)));
+    if let Some(detail) = fields.get("detail") {
+        return Some(said(Some(detail_text(detail)?)));
     }
-    let envelope = read_fields(&fields);
-    let is_error = text(fields.object).as_deref() == Some("error");
+    let envelope = read_fields(fields);
+    let is_error = fields.get("object").and_then(Value::as_str) == Some("error");
     (is_error || envelope.error.message.is_some()).then_some(envelope)
 }
 
 /// The fields of an error object: `message` (text, or FastAPI's `{"detail": ...}` as
 /// Mistral sends it), `type`, `code` (Gemini's textual `status` when the code is a
 /// number) and `param`.
-fn read_fields(fields: &Fields) -> ErrorEnvelope {
-    let message = match fields.message.map(RawValue::get) {
-        Some(inner) if first(inner) == Some(b'{') => {
-            #[derive(Deserialize)]
-            struct Detail<'a> {
-                #[serde(borrow, default)]
-                detail: Option<&'a RawValue>,
-            }
-            serde_json::from_str::<Detail>(inner)
-                .ok()
-                .and_then(|d| detail_text(d.detail?.get()))
-        }
-        _ => text(fields.message),
+fn read_fields(fields: &Map<String, Value>) -> ErrorEnvelope {
+    let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_string);
+    let message = match fields.get("message") {
+        Some(Value::Object(inner)) => inner.get("detail").and_then(detail_text),
+        _ => text("message"),
     };
-    let code = match fields.code.map(RawValue::get) {
-        Some(raw) if first(raw) == Some(b'"') => text(fields.code),
-        Some(raw) if raw.trim().bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
-            text(fields.status).or_else(|| Some(raw.trim().to_string()))
-        }
+    let code = match fields.get("code") {
+        Some(Value::String(code)) => Some(code.clone()),
+        Some(Value::Number(n)) => text("status").or_else(|| n.as_i64().map(|n| n.to_string())),
         _ => None,
     };
     ErrorEnvelope {
         error: ErrorBody {
             message,
-            kind: text(fields.kind),
+            kind: text("type"),
             code,
         },
-        param: text(fields.param),
+        param: text("param"),
     }
 }
 
 /// FastAPI's `detail`: text, or a list of `{loc, msg}` read as
 /// `stream_options: Extra inputs are not permitted` (the location inside the body, then
 /// the complaint), joined with "; ".
-fn detail_text(detail: &str) -> Option<String> {
-    match first(detail)? {
-        b'"' => return serde_json::from_str::<String>(detail).ok(),
-        b'[' => {}
+fn detail_text(detail: &Value) -> Option<String> {
+    let items = match detail {
+        Value::String(text) => return Some(text.clone()),
+        Value::Array(items) => items,
         _ => return None,
-    }
-    let items: Vec<Complaint> = serde_json::from_str(detail).ok()?;
+    };
     let said: Vec<String> = items
-        .into_iter()
+        .iter()
         .filter_map(|item| {
-            let msg = item.msg?;
-            let mut loc: Vec<String> = item
-                .loc
+            let msg = item.get("msg")?.as_str()?;
+            let loc = item
+                .get("loc")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let inside_body = match loc {
+                [first, rest @ ..] if *first == "body" => rest,
+                all => all,
+            };
+            let loc: Vec<String> = inside_body
                 .iter()
-                .filter_map(|part| match first(part.get()) {
-                    Some(b'"') => text(Some(part)),
-                    Some(b'0'..=b'9') => Some(part.get().trim().to_string()),
+                .filter_map(|part| match part {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => n.as_u64().map(|n| n.to_string()),
                     _ => None,
                 })
                 .collect();
-            if loc.first().is_some_and(|l| l == "body") {
-                loc.remove(0);
-            }
             Some(if loc.is_empty() {
-                msg
+                msg.to_string()
             } else {
                 format!("{}: {msg}", loc.join("."))
             })

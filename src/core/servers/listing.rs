@@ -1,7 +1,7 @@
 //! A server's own model list (`GET {base}/models`), in the shapes servers send it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::core::models::{ModelInfo, DEFAULT_CONTEXT_WINDOW};
 use crate::core::openai::error::ErrorEnvelope;
@@ -23,80 +23,17 @@ pub struct ServerModel {
     pub output_per_million: Option<f64>,
 }
 
-/// One entry of a model list, as any of the servers writes it. Its window is the first
-/// positive one of: OpenRouter's, OpenRouter's best provider's, Groq's, vLLM's, LM
-/// Studio's and Mistral's, Gemini's own API's. (Typed, not `serde_json::Value`: that
-/// would add its code to the app.)
-#[derive(Deserialize)]
-struct Entry<'a> {
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    name: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    model: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    context_length: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    top_provider: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    context_window: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    max_model_len: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    max_context_length: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "inputTokenLimit")]
-    input_token_limit: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pricing: Option<&'a RawValue>,
-}
-
-/// A list under `data` or `models`.
-#[derive(Deserialize)]
-struct Listing<'a> {
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    models: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Provider<'a> {
-    #[serde(borrow, default)]
-    context_length: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct Pricing<'a> {
-    #[serde(borrow, default)]
-    prompt: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    completion: Option<&'a RawValue>,
-}
-
-/// The text of a JSON string.
-fn text(raw: Option<&RawValue>) -> Option<String> {
-    let raw = raw?.get().trim();
-    raw.starts_with('"')
-        .then(|| serde_json::from_str::<String>(raw).ok())
-        .flatten()
-}
-
-/// A positive whole number of tokens.
-fn tokens(raw: Option<&RawValue>) -> Option<u32> {
-    let n = serde_json::from_str::<u64>(raw?.get()).ok()?;
-    (n > 0).then(|| u32::try_from(n).unwrap_or(u32::MAX))
-}
-
-/// The items of a JSON array; `None` for any other value.
-fn items(raw: Option<&RawValue>) -> Option<Vec<&RawValue>> {
-    let raw = raw?;
-    raw.get()
-        .trim_start()
-        .starts_with('[')
-        .then(|| serde_json::from_str(raw.get()).ok())
-        .flatten()
-}
+/// Where each server puts a model's window, in the order they are read (the first
+/// positive one is the window): OpenRouter,
+/// OpenRouter's best provider, Groq, vLLM, LM Studio and Mistral, Gemini's own API.
+const WINDOW_FIELDS: [&[&str]; 6] = [
+    &["context_length"],
+    &["top_provider", "context_length"],
+    &["context_window"],
+    &["max_model_len"],
+    &["max_context_length"],
+    &["inputTokenLimit"],
+];
 
 /// The models in a `/models` response body: `{"data": [...]}` (OpenAI and most servers),
 /// `{"models": [...]}` (Gemini's own API, llama.cpp) or a bare list, in the server's
@@ -106,17 +43,17 @@ fn items(raw: Option<&RawValue>) -> Option<Vec<&RawValue>> {
 /// A short message when the body is not a model list.
 pub fn parse_models(body: &str) -> Result<Vec<ServerModel>, String> {
     let unreadable = |why: &str| format!("The server's model list could not be read: {why}");
-    let whole: &RawValue =
+    let value: Value =
         serde_json::from_str(body).map_err(|_| unreadable("the answer is not JSON."))?;
-    let listed = match items(Some(whole)) {
-        Some(list) => Some(list),
-        None => serde_json::from_str::<Listing>(whole.get())
-            .ok()
-            .and_then(|l| items(l.data).or_else(|| items(l.models))),
+    let items = match &value {
+        Value::Array(items) => Some(items),
+        _ => ["data", "models"]
+            .iter()
+            .find_map(|key| value.get(key)?.as_array()),
     };
-    let Some(listed) = listed else {
+    let Some(items) = items else {
         // An error sent with a success status.
-        let said = serde_json::from_str::<ErrorEnvelope>(whole.get())
+        let said = ErrorEnvelope::deserialize(&value)
             .ok()
             .and_then(|e| e.error.message)
             .filter(|m| !m.trim().is_empty());
@@ -125,7 +62,7 @@ pub fn parse_models(body: &str) -> Result<Vec<ServerModel>, String> {
         ));
     };
     let mut models: Vec<ServerModel> = Vec::new();
-    for model in listed.into_iter().filter_map(read_model) {
+    for model in items.iter().filter_map(read_model) {
         if models.iter().all(|m| m.id != model.id) {
             models.push(model);
         }
@@ -133,16 +70,12 @@ pub fn parse_models(body: &str) -> Result<Vec<ServerModel>, String> {
     Ok(models)
 }
 
-fn read_model(item: &RawValue) -> Option<ServerModel> {
-    let (id, entry) = match text(Some(item)) {
-        Some(id) => (id, None),
-        None => {
-            let entry: Entry = serde_json::from_str(item.get()).ok()?;
-            let id = text(entry.id)
-                .or_else(|| text(entry.name))
-                .or_else(|| text(entry.model))?;
-            (id, Some(entry))
-        }
+fn read_model(item: &Value) -> Option<ServerModel> {
+    let id = match item {
+        Value::String(id) => id.as_str(),
+        _ => ["id", "name", "model"]
+            .iter()
+            .find_map(|key| item.get(key)?.as_str())?,
     };
     let id = id.trim();
     // Gemini names its models `models/gemini-2.0-flash`, and takes the bare name.
@@ -150,31 +83,18 @@ fn read_model(item: &RawValue) -> Option<ServerModel> {
     if id.is_empty() {
         return None;
     }
-    let (context_length, pricing) = match &entry {
-        Some(e) => {
-            let provider = e
-                .top_provider
-                .and_then(|p| serde_json::from_str::<Provider>(p.get()).ok())
-                .and_then(|p| tokens(p.context_length));
-            let window = tokens(e.context_length)
-                .or(provider)
-                .or_else(|| tokens(e.context_window))
-                .or_else(|| tokens(e.max_model_len))
-                .or_else(|| tokens(e.max_context_length))
-                .or_else(|| tokens(e.input_token_limit));
-            let pricing = e
-                .pricing
-                .and_then(|p| serde_json::from_str::<Pricing>(p.get()).ok());
-            (window, pricing)
-        }
-        None => (None, None),
+    let price = |key: &str| {
+        let per_token = item.get("pricing")?.get(key)?.as_str()?;
+        per_million(per_token)
     };
-    let price = |raw: Option<&RawValue>| per_million(&text(raw)?);
     Some(ServerModel {
         id: id.to_string(),
-        context_length,
-        input_per_million: pricing.as_ref().and_then(|p| price(p.prompt)),
-        output_per_million: pricing.as_ref().and_then(|p| price(p.completion)),
+        context_length: WINDOW_FIELDS.iter().find_map(|path| {
+            let n = path.iter().try_fold(item, |v, key| v.get(key))?.as_u64()?;
+            (n > 0).then(|| u32::try_from(n).unwrap_or(u32::MAX))
+        }),
+        input_per_million: price("prompt"),
+        output_per_million: price("completion"),
     })
 }
 
