@@ -19,6 +19,24 @@ fn paint(node: &web_sys::HtmlElement, text: &str, markdown: bool) {
     }
 }
 
+/// Shows the reasoning streamed so far in the Thinking section before `body` (drawn
+/// hidden with the row; see `thinking.rs`).
+fn paint_thinking(body: &web_sys::HtmlElement, reasoning: &str) {
+    if reasoning.is_empty() {
+        return;
+    }
+    let Some(section) = body.previous_element_sibling() else {
+        return;
+    };
+    if !section.class_list().contains("thinking") {
+        return;
+    }
+    let _ = section.remove_attribute("hidden");
+    if let Ok(Some(text)) = section.query_selector(".thinking-text") {
+        text.set_text_content(Some(reasoning));
+    }
+}
+
 /// A streaming reply as painted so far: its finished blocks are rendered once into
 /// `done`, and only what follows is rendered again, into `tail`, on each frame.
 #[derive(Default)]
@@ -101,6 +119,7 @@ pub fn MessageBody(
                 if let Some(el) = node.try_get_untracked().flatten() {
                     state.conversation.with_untracked(|c| {
                         if let Some(m) = c.messages.iter().find(|m| m.id == id) {
+                            paint_thinking(&el, &m.reasoning);
                             if markdown {
                                 painted.borrow_mut().paint(&el, &m.content);
                             } else {

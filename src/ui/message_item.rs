@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::message_actions::MessageActions;
 use super::message_body::MessageBody;
 use super::message_editor::MessageEditor;
-use super::thinking::Thinking;
+use super::thinking::thinking;
 use crate::core::message::{Message, MessageId, MessageStatus, Role};
 use crate::state::ChatState;
 
@@ -130,7 +130,7 @@ pub fn MessageItem(
             <Show when=move || streaming && progress().is_some_and(|p| p.starts_with("waiting"))>
                 <div class="waiting" role="status"><span class="dots" aria-hidden="true"></span>"Waiting for the first words of the reply…"</div>
             </Show>
-            {(message.role == Role::Assistant).then(|| view! { <Thinking message=message.clone() /> })}
+            {(message.role == Role::Assistant).then(|| thinking(state, &message))}
             <Show when=editing.clone() fallback=move || view! { <MessageBody message=body.clone() /> }>
                 <MessageEditor id=editor_id.clone() />
             </Show>

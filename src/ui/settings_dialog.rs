@@ -90,11 +90,9 @@ pub fn SettingsDialog() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="server">"Server"</label>
-                    <select id="server" aria-describedby="server-setup"
+                    <select id="server" aria-describedby="server-setup" prop:value=move || form.with(|f| f.server.clone())
                         on:change=move |ev| { form.update(|f| f.choose_server(&event_target_value(&ev))); server_chosen.notify(); }>
-                        {SERVERS.iter().map(|s| view! {
-                            <option value=s.id prop:selected=move || form.with(|f| f.server == s.id)>{s.name}</option>
-                        }).collect_view()}
+                        {SERVERS.iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
                     </select>
                     <p id="server-setup" class="help" data-testid="server-setup">
                         {move || form.with(|f| servers::find(&f.server).map(|s| s.setup_for(&page_origin())))}
@@ -107,10 +105,9 @@ pub fn SettingsDialog() -> impl IntoView {
                         on:input=move |ev| form.update(|f| f.type_base_url(event_target_value(&ev))) />
                     <p id="base-url-help" class="help">"Any OpenAI-compatible endpoint or proxy; a key is optional for a proxy."</p>
                     <p id="base-url-error" class="field-error">{field_error(errors, "Base URL")}</p>
-                    <ul class="help learned" data-testid="learned">
-                        {move || form.with(|f| crate::core::settings::endpoint_of(&f.endpoints, &f.base_url).describe())
-                            .into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                    </ul>
+                    <p class="help learned" data-testid="learned">
+                        {move || form.with(|f| crate::core::settings::endpoint_of(&f.endpoints, &f.base_url).describe().join(" "))}
+                    </p>
                 </div>
                 <ModelField form=form errors=errors server_chosen=server_chosen />
                 <SamplingField form=form errors=errors />
