@@ -2,7 +2,7 @@
 # Installs what building (and, with --test, testing) Mnemo needs, skipping whatever is
 # already there: the wasm32 target, trunk 0.21, wasm-bindgen-cli at the exact version in
 # Cargo.lock, the node packages from package-lock.json (wasm-opt, Playwright), and for
-# tests Debian's chromium and chromium-driver.
+# tests Debian's chromium and chromium-driver and a LiteLLM proxy in .tools/litellm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,4 +86,20 @@ fi
 if [ "$want_test" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   step "Installing Chromium and ChromeDriver"
   apt_install chromium chromium-driver
+fi
+
+# The LiteLLM proxy that tests/e2e/specs/litellm.spec.mjs starts, in its own venv. Its
+# requirements are litellm[proxy] spelled out (see the file for why); they are installed
+# again only when litellm is not at the pinned version or the requirements changed.
+if [ "$want_test" = 1 ]; then
+  venv=.tools/litellm
+  reqs=tests/e2e/litellm/requirements.txt
+  want=$(sed -n 's/^litellm==//p' "$reqs")
+  have=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("litellm"))' 2>/dev/null || true)
+  if [ "$have" != "$want" ] || ! cmp -s "$reqs" "$venv/requirements.installed.txt"; then
+    step "Installing LiteLLM $want into $venv"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$reqs"
+    cp "$reqs" "$venv/requirements.installed.txt"
+  fi
 fi

@@ -10,6 +10,7 @@ pkill -f -- '--user-data-dir=[^ ]*mnemo-e2e-profile-' 2>/dev/null || true
 pkill -f -- 'chromedriver.*--port' 2>/dev/null || true
 pkill -f -- 'bin/wasm-bindgen-test-runner ' 2>/dev/null || true
 pkill -f -- 'tests/e2e/specs/.*\.spec\.mjs' 2>/dev/null || true
+pkill -f -- 'tests/e2e/litellm/config\.yaml' 2>/dev/null || true
 rm -rf "${TMPDIR:-/tmp}"/mnemo-e2e-profile-* "${TMPDIR:-/tmp}"/mnemo-e2e-no-csp-* "${TMPDIR:-/tmp}"/playwright_chromiumdev_profile-* 2>/dev/null || true
 
 scripts/setup.sh --test

@@ -1,7 +1,9 @@
 // Owns the mock OpenAI-compatible chat completions server used by the end-to-end specs:
 // deterministic replies, name recall, summary facts, SSE streaming and injectable faults.
+// The modes that imitate other real servers (`/<mode>/v1/...`) are in mock-modes.mjs.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { MODES, modeOfPath, renderError } from './mock-modes.mjs';
 
 /** Options every chat request starts from; `configure()` merges over these. */
 export const DEFAULT_CONFIG = Object.freeze({
@@ -29,6 +31,10 @@ export const DEFAULT_CONFIG = Object.freeze({
   finishReason: 'stop', // finish_reason of the reply ('length', 'content_filter', …)
   stallAfterFinish: false, // after the finish_reason (and usage) chunk, go silent without [DONE] until the client leaves
   reasoningTokens: null, // report this many reasoning tokens in usage.completion_tokens_details
+  reasoningText: null, // what a reasoning model (in a mode that streams reasoning) thinks before answering
+  errorBody: null, // with `status`: 'json' (default), 'array', 'string', 'text' or 'html' (an nginx page)
+  allowedOrigins: [], // ollama mode: browser origins let through ('*' wildcards); others get a bare 403
+  cors: false, // lmstudio mode: answer with CORS headers (off by default, like LM Studio)
   queue: [], // one-shot entries, each merged over the base config for one chat request
   summaryQueue: [], // like queue, for summary requests only (taken before queue while not empty)
 });
@@ -185,6 +191,14 @@ export function replyFor(body, config = DEFAULT_CONFIG) {
   return defaultReply(userText, config.replyWords);
 }
 
+/** What a reasoning model thinks before it answers: a few words about the last user turn. */
+export function reasoningFor(body, config = DEFAULT_CONFIG) {
+  if (typeof config.reasoningText === 'string') return config.reasoningText;
+  const flat = lastUserText(Array.isArray(body?.messages) ? body.messages : []).replace(/\s+/g, ' ').trim();
+  const topic = flat.length > 30 ? `${flat.slice(0, 30).trimEnd()}…` : flat;
+  return `The user wrote "${topic}". A plain, short answer fits.`;
+}
+
 function estimateTokens(text) {
   return Math.max(1, Math.ceil(text.length / 4));
 }
@@ -276,12 +290,15 @@ const PREFLIGHT_HEADERS = {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function sendJson(res, status, payload, extraHeaders = {}) {
+function sendJson(res, status, payload, extraHeaders = {}, cors = CORS_HEADERS) {
+  sendText(res, status, JSON.stringify(payload), 'application/json', extraHeaders, cors);
+}
+
+function sendText(res, status, text, contentType, extraHeaders = {}, cors = CORS_HEADERS) {
   if (res.destroyed) return;
-  const text = JSON.stringify(payload);
   res.writeHead(status, {
-    ...CORS_HEADERS,
-    'Content-Type': 'application/json',
+    ...cors,
+    ...(contentType ? { 'Content-Type': contentType } : {}),
     'Content-Length': Buffer.byteLength(text),
     ...extraHeaders,
   });
@@ -315,8 +332,11 @@ function parseJson(text) {
 }
 
 function cloneDefaults() {
-  return { ...DEFAULT_CONFIG, queue: [], summaryQueue: [] };
+  return { ...DEFAULT_CONFIG, allowedOrigins: [...DEFAULT_CONFIG.allowedOrigins], queue: [], summaryQueue: [] };
 }
+
+/** The plain behaviour of the bare routes; a mode (mock-modes.mjs) overrides parts of it. */
+const PLAIN = Object.freeze({ name: 'default' });
 
 function mergeConfig(target, opts) {
   if (!opts || typeof opts !== 'object' || Array.isArray(opts)) return target;
@@ -328,13 +348,15 @@ function mergeConfig(target, opts) {
 }
 
 /**
- * Start the mock server on 127.0.0.1.
- * @returns {Promise<{url: string, port: number, requests: object[], close(): Promise<void>,
- *   configure(opts: object): object, reset(): void}>}
+ * Start the mock server on 127.0.0.1. Besides the bare routes, every mode of mock-modes.mjs
+ * answers under its prefix: `${url}/<mode>/v1/chat/completions` and `${url}/<mode>/v1/models`.
+ * @returns {Promise<{url: string, port: number, requests: object[], preflights: object[],
+ *   close(): Promise<void>, configure(opts: object): object, reset(): void, modeUrl(mode): string}>}
  */
 export async function startMockServer({ port = 0 } = {}) {
   let config = cloneDefaults();
   const requests = [];
+  const preflights = [];
   let sequence = 0;
 
   const configure = (opts = {}) => {
@@ -344,6 +366,21 @@ export async function startMockServer({ port = 0 } = {}) {
   const reset = () => {
     config = cloneDefaults();
     requests.length = 0;
+    preflights.length = 0;
+  };
+
+  /** The x-mock-scenario header of a request, as config overrides. */
+  const scenarioOf = (req) => {
+    const scenario = req.headers['x-mock-scenario'];
+    if (!scenario) return null;
+    const parsed = parseJson(scenario);
+    return parsed.value && typeof parsed.value === 'object' ? parsed.value : null;
+  };
+
+  /** Config for what comes before a chat request is taken (CORS, gates): base and header, no queue entry. */
+  const peekConfig = (req) => {
+    const { queue, summaryQueue, ...base } = config;
+    return mergeConfig({ ...base }, scenarioOf(req));
   };
 
   /** Effective config for one chat request: base, then queue entry, then per-request overrides. */
@@ -353,24 +390,38 @@ export async function startMockServer({ port = 0 } = {}) {
     const summary = Array.isArray(body?.messages) && isSummaryRequest(body);
     if (summary && summaryQueue.length) mergeConfig(effective, summaryQueue.shift());
     else if (queue.length) mergeConfig(effective, queue.shift());
-    const scenario = req.headers['x-mock-scenario'];
-    if (scenario) {
-      const parsed = parseJson(scenario);
-      if (parsed.value && typeof parsed.value === 'object') mergeConfig(effective, parsed.value);
-    }
-    const model = /^mock-status-(\d{3})$/.exec(typeof body?.model === 'string' ? body.model : '');
+    mergeConfig(effective, scenarioOf(req));
+    const modelId = typeof body?.model === 'string' ? body.model.replace(/^models\//, '') : '';
+    const model = /^mock-status-(\d{3})$/.exec(modelId);
     if (model) effective.status = Number(model[1]);
     delete effective.queue;
     delete effective.summaryQueue;
     return effective;
   };
 
-  const handleChat = async (req, res) => {
+  const corsOf = (mode, req, cfg) => (mode.cors ? mode.cors(req, cfg) : CORS_HEADERS);
+  /** A mode's error body for a plain message, or `plain` (the bare routes' own). */
+  const errorIn = (mode, status, message, plain) => (mode.error ? mode.error(status, message) : plain);
+
+  /** A mode's gate (origin, auth) refusing a request, or false. */
+  const refused = (mode, req, res, cfg, entry) => {
+    const gate = mode.gate?.(req, cfg);
+    if (!gate) return false;
+    if (entry) entry.status = gate.status;
+    // A bare refusal has an empty body and no CORS headers, so a browser cannot read it.
+    if (gate.bare) sendText(res, gate.status, '', null, {}, {});
+    else sendJson(res, gate.status, gate.payload, {}, corsOf(mode, req, cfg));
+    return true;
+  };
+
+  const handleChat = async (req, res, mode = PLAIN) => {
     const raw = await readBody(req);
     const parsed = parseJson(raw);
     const body = parsed.value;
     const entry = {
       id: ++sequence,
+      mode: mode.name,
+      path: new URL(req.url, 'http://127.0.0.1').pathname,
       body: parsed.error ? null : body,
       headers: { ...req.headers },
       time: Date.now(),
@@ -383,35 +434,40 @@ export async function startMockServer({ port = 0 } = {}) {
     if (parsed.error) entry.raw = raw;
     requests.push(entry);
 
+    if (refused(mode, req, res, peekConfig(req), entry)) return;
     const cfg = takeConfig(req, body);
+    const cors = corsOf(mode, req, cfg);
     const retryHeader = cfg.retryAfter != null ? { 'Retry-After': String(cfg.retryAfter) } : {};
 
-    const badRequest = (message) => {
-      entry.status = 400;
-      sendJson(
-        res,
-        400,
-        { error: { message, type: 'invalid_request_error', param: null, code: null } },
-        retryHeader,
-      );
+    const reject = (status, payload) => {
+      entry.status = status;
+      sendJson(res, status, payload, retryHeader, cors);
     };
+    const badRequest = (message) =>
+      reject(400, errorIn(mode, 400, message, { error: { message, type: 'invalid_request_error', param: null, code: null } }));
     if (parsed.error) {
       return badRequest(
         'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP ' +
           'library correctly. The OpenAI API expects a JSON payload.)',
       );
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return badRequest('The request body must be a JSON object.');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return badRequest('The request body must be a JSON object.');
+    }
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       return badRequest("Invalid 'messages': expected a non-empty array of messages.");
     }
+    const invalid = mode.validate?.(body, cfg);
+    if (invalid) return reject(invalid.status, invalid.payload);
 
     if (cfg.firstByteDelayMs > 0) await sleep(cfg.firstByteDelayMs);
 
     const status = Number(cfg.status);
     if (status && status !== 200) {
       entry.status = status;
-      return sendJson(res, status, errorBody(status, cfg, body, req.headers), retryHeader);
+      const payload = (mode.statusError ?? errorBody)(status, cfg, body, req.headers);
+      const { text, contentType } = renderError(payload, status, cfg, http.STATUS_CODES[status]);
+      return sendText(res, status, text, contentType, retryHeader, cors);
     }
 
     let reply;
@@ -423,12 +479,20 @@ export async function startMockServer({ port = 0 } = {}) {
     entry.reply = reply;
     entry.status = 200;
     const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
+    const reasoning = mode.isReasoningModel?.(model) ? reasoningFor(body, cfg) : null;
+    if (reasoning != null) entry.reasoning = reasoning;
     const id = `chatcmpl-mock${String(entry.id).padStart(6, '0')}`;
     const created = Math.floor(entry.time / 1000);
-    const usage = usageFor(body, reply, cfg.reasoningTokens);
+    const reasoningTokens = cfg.reasoningTokens ?? (reasoning != null ? estimateTokens(reasoning) : null);
+    const plainUsage = usageFor(body, reply, reasoningTokens);
+    const ctx = { entry, model, id, created, body, cfg };
+    const usage = mode.usageExtra ? mode.usageExtra(plainUsage, ctx) : plainUsage;
+    ctx.usage = usage;
 
     if (!body.stream) {
       entry.completed = true;
+      const message = { role: 'assistant', content: reply, refusal: null };
+      if (reasoning != null) message[mode.reasoningField ?? 'reasoning'] = reasoning;
       return sendJson(
         res,
         200,
@@ -438,34 +502,69 @@ export async function startMockServer({ port = 0 } = {}) {
           created,
           model,
           system_fingerprint: 'fp_mock',
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: reply, refusal: null },
-              logprobs: null,
-              finish_reason: cfg.finishReason,
-            },
-          ],
+          choices: [{ index: 0, message, logprobs: null, finish_reason: cfg.finishReason }],
           usage,
         },
         retryHeader,
+        cors,
       );
     }
 
-    await streamReply(req, res, { cfg, body, entry, reply, model, id, created, usage, retryHeader });
+    await streamReply(req, res, { ...ctx, reply, reasoning, retryHeader, cors, mode });
+  };
+
+  const PLAIN_MODELS = () => ({
+    object: 'list',
+    data: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1'].map((m) => ({ id: m, object: 'model', created: 0, owned_by: 'mock' })),
+  });
+
+  const handleModels = (req, res, mode = PLAIN) => {
+    const cfg = peekConfig(req);
+    if (refused(mode, req, res, cfg)) return;
+    sendJson(res, 200, mode.models ? mode.models(cfg) : PLAIN_MODELS(), {}, corsOf(mode, req, cfg));
+  };
+
+  const handlePreflight = (req, res, mode) => {
+    const cfg = peekConfig(req);
+    const gate = mode?.gate?.(req, cfg);
+    const answer = !mode
+      ? { status: 204, headers: PREFLIGHT_HEADERS }
+      : gate?.bare
+        ? { status: gate.status, headers: {} }
+        : mode.preflight
+          ? mode.preflight(req, cfg)
+          : { status: 204, headers: PREFLIGHT_HEADERS };
+    if (mode) {
+      const path = new URL(req.url, 'http://127.0.0.1').pathname;
+      preflights.push({ mode: mode.name, path, headers: { ...req.headers }, status: answer.status });
+    }
+    res.writeHead(answer.status, mode ? { ...answer.headers, 'Content-Length': 0 } : answer.headers);
+    res.end();
   };
 
   const server = http.createServer({ noDelay: true }, (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    const route = `${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`;
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const moded = modeOfPath(path);
+    const mode = moded?.mode ?? null;
+    const route = `${req.method} ${moded ? moded.rest.replace(/^\/v1(?=\/)/, '') : path}`;
     const fail = (err) => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { error: { message: `Mock failure: ${err.message}`, type: 'server_error', code: null } });
     };
     try {
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, PREFLIGHT_HEADERS);
-        res.end();
+        handlePreflight(req, res, mode);
+        return;
+      }
+      if (mode) {
+        if (route === 'POST /chat/completions') handleChat(req, res, mode).catch(fail);
+        else if (route === 'GET /models') handleModels(req, res, mode);
+        else if (!refused(mode, req, res, peekConfig(req))) {
+          const message = `Unknown request URL: ${req.method} ${url.pathname}.`;
+          const plain = { error: { message, type: 'invalid_request_error', code: 'unknown_url' } };
+          sendJson(res, 404, errorIn(mode, 404, message, plain), {}, corsOf(mode, req, peekConfig(req)));
+        }
         return;
       }
       switch (route) {
@@ -475,10 +574,7 @@ export async function startMockServer({ port = 0 } = {}) {
           return;
         case 'GET /v1/models':
         case 'GET /models':
-          sendJson(res, 200, {
-            object: 'list',
-            data: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1'].map((m) => ({ id: m, object: 'model', created: 0, owned_by: 'mock' })),
-          });
+          handleModels(req, res);
           return;
         case 'GET /__mock/requests':
           sendJson(res, 200, requests);
@@ -520,13 +616,22 @@ export async function startMockServer({ port = 0 } = {}) {
     });
   });
   const actualPort = server.address().port;
+  const url = `http://127.0.0.1:${actualPort}`;
 
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url,
     port: actualPort,
     requests,
+    preflights,
     configure,
     reset,
+    /** Base URL (ending in /v1) of a mode, for the app's Base URL setting. */
+    modeUrl(mode) {
+      if (!Object.hasOwn(MODES, mode)) {
+        throw new Error(`Unknown mock mode: ${mode} (one of ${Object.keys(MODES).join(', ')})`);
+      }
+      return `${url}/${mode}/v1`;
+    },
     get config() {
       return { ...config, queue: [...config.queue], summaryQueue: [...config.summaryQueue] };
     },
@@ -538,10 +643,13 @@ export async function startMockServer({ port = 0 } = {}) {
   };
 }
 
-/** Write one streamed reply as OpenAI chat.completion.chunk server-sent events. */
-async function streamReply(req, res, { cfg, body, entry, reply, model, id, created, usage, retryHeader }) {
+/** Write one streamed reply as chat.completion.chunk server-sent events, in a mode's way. */
+async function streamReply(req, res, ctx) {
+  const { cfg, body, entry, reply, reasoning, model, id, created, usage, retryHeader, cors, mode } = ctx;
   const eol = cfg.crlf ? '\r\n' : '\n';
-  const includeUsage = Boolean(body.stream_options?.include_usage);
+  const policy = mode.usage ?? 'option';
+  const asked = Boolean(body.stream_options?.include_usage);
+  const includeUsage = policy === 'option' && asked;
   let gone = false;
   res.on('close', () => {
     if (!entry.completed && !entry.dropped) entry.aborted = true;
@@ -549,7 +657,7 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
   });
 
   res.writeHead(200, {
-    ...CORS_HEADERS,
+    ...cors,
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
     Connection: 'keep-alive',
@@ -576,26 +684,38 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     let text = '';
     if (cfg.keepalive && dataLines > 0) text += `: keepalive${eol}${eol}`;
     if (cfg.keepalive && dataLines % 3 === 1) text += `event: message${eol}`;
+    const every = mode.keepAliveEvery;
+    if (every && dataLines > 0 && dataLines % every === 0) text += `: keep-alive${eol}${eol}`;
     text += `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}${eol}${eol}`;
     dataLines++;
     await write(text);
   };
-  const chunk = (delta, finishReason = null) => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    system_fingerprint: 'fp_mock',
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    ...(includeUsage ? { usage: null } : {}),
-  });
+  const decorate = (c, kind) => (mode.decorate ? mode.decorate(c, kind, ctx) : c);
+  const chunk = (delta, finishReason = null, kind = 'content') =>
+    decorate(
+      {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        system_fingerprint: 'fp_mock',
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+        ...(includeUsage ? { usage: null } : {}),
+      },
+      kind,
+    );
+  const split = (text) => {
+    const words = text.match(/\s*\S+\s*/g) ?? [];
+    const per = Math.max(1, Number(cfg.chunkWords) || 1);
+    const pieces = [];
+    for (let i = 0; i < words.length; i += per) pieces.push(words.slice(i, i + per).join(''));
+    return pieces;
+  };
+  const pieces = split(reply);
 
-  const words = reply.match(/\s*\S+\s*/g) ?? [];
-  const per = Math.max(1, Number(cfg.chunkWords) || 1);
-  const pieces = [];
-  for (let i = 0; i < words.length; i += per) pieces.push(words.slice(i, i + per).join(''));
-
-  await event(chunk({ role: 'assistant', content: '', refusal: null }));
+  for (const line of mode.preamble ?? []) await write(`${line}${eol}${eol}`);
+  for (const payload of mode.firstEvents?.(ctx) ?? []) await event(payload);
+  await event(chunk({ role: 'assistant', content: '', refusal: null }, null, 'role'));
   let sent = 0;
   // Timers fire at most once a millisecond, so a rate above 1,000 chunks/s is kept by
   // writing every chunk that is due each time one fires.
@@ -610,6 +730,13 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     const now = performance.now();
     if (due > now) await sleep(due - now);
   };
+  if (reasoning != null) {
+    for (const piece of split(reasoning)) {
+      if (gone) return;
+      if (cfg.delayMs > 0 && rate <= 0) await sleep(cfg.delayMs);
+      await event(chunk(mode.reasoningDelta ? mode.reasoningDelta(piece) : { reasoning: piece }, null, 'reasoning'));
+    }
+  }
   // Monotonic microseconds (process.hrtime).
   if (cfg.recordChunkTimes) entry.chunkTimes = [];
   const stamp = () => entry.chunkTimes?.push(Number(process.hrtime.bigint() / 1000n));
@@ -627,7 +754,8 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
       return;
     }
     if (faultAt(cfg.streamErrorAfterChunks)) {
-      await event({ error: { message: 'The server had an error processing your request.', type: 'server_error', param: null, code: null } });
+      const message = 'The server had an error processing your request.';
+      await event(mode.streamError ? mode.streamError(ctx) : { error: { message, type: 'server_error', param: null, code: null } });
       entry.completed = true;
       res.end();
       return;
@@ -640,10 +768,12 @@ async function streamReply(req, res, { cfg, body, entry, reply, model, id, creat
     sent++;
   }
   if (gone) return;
-  await event(chunk({}, cfg.finishReason));
-  if (includeUsage) {
+  const finish = chunk({}, cfg.finishReason, 'finish');
+  await event(policy === 'finish' ? { ...finish, usage } : finish);
+  if (includeUsage || policy === 'always') {
     const choices = cfg.usageStyle === 'empty-delta' ? [{ index: 0, delta: {}, logprobs: null, finish_reason: null }] : [];
-    await event({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices, usage });
+    const last = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_mock', choices, usage };
+    await event(decorate(last, 'usage'));
   }
   if (cfg.stallAfterFinish) {
     await new Promise((resolve) => (gone ? resolve() : res.once('close', resolve)));
