@@ -5,9 +5,10 @@ use futures::future::{select, Either};
 use leptos::prelude::*;
 
 use super::ChatState;
+use crate::core::models::ModelInfo;
 use crate::core::openai::error::{ApiError, ErrorKind};
 use crate::core::servers::learned::{self, Endpoint};
-use crate::core::servers::listing::{parse_models, ServerModel};
+use crate::core::servers::listing::parse_models;
 use crate::core::servers::reach::{explain, Attempt};
 use crate::core::servers::Server;
 use crate::core::settings::Settings;
@@ -72,7 +73,7 @@ pub async fn fetch_models(
     base_url: &str,
     server: &'static Server,
     api_key: &str,
-) -> Result<Vec<ServerModel>, String> {
+) -> Result<Vec<ModelInfo>, String> {
     let url = format!("{}/models", crate::core::servers::normalize(base_url));
     let Ok(controller) = web_sys::AbortController::new() else {
         return Err("This browser cannot send requests.".into());
@@ -91,7 +92,7 @@ pub async fn fetch_models(
             }));
         }
     };
-    parse_models(&body)
+    parse_models(&body).map(|list| list.iter().map(|m| m.stored()).collect())
 }
 
 /// This page's origin, such as `http://127.0.0.1:8080`.

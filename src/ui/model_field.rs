@@ -23,9 +23,6 @@ pub fn ModelField(
     prefix: &'static str,
     /// The problems found by the last Save.
     errors: RwSignal<Vec<FieldError>>,
-    /// Notified when the user chooses another server: its models are then asked for.
-    #[prop(optional)]
-    server_chosen: Option<Trigger>,
 ) -> impl IntoView {
     // Plain closures, not memos: a memo of a new type costs the app shell more code than
     // working these out again on a keystroke costs time.
@@ -39,9 +36,6 @@ pub fn ModelField(
     let query = RwSignal::new(String::new());
     let listed = move || form.with(|f| f.server_models().len());
     let (status, load) = model_loader(form);
-    if let Some(chosen) = server_chosen {
-        Effect::watch(move || chosen.track(), move |_, _, _| load(), false);
-    }
     view! {
         <div class="field">
             <label for=format!("{prefix}model")>"Model"</label>
@@ -100,11 +94,7 @@ fn model_loader(form: RwSignal<SettingsForm>) -> (RwSignal<String>, impl Fn() + 
                         "{} models from the server.",
                         format_count(list.len() as u32)
                     ));
-                    let now = crate::platform::clock::now_ms();
-                    let keep = move |e: &mut learned::Endpoint| {
-                        e.models = list;
-                        e.models_fetched_ms = now;
-                    };
+                    let keep = move |e: &mut learned::Endpoint| e.models = list;
                     let mut endpoints = form.with_untracked(|f| f.endpoints.clone());
                     learned::update(&mut endpoints, &base, keep.clone());
                     form.update(|f| f.endpoints = endpoints);

@@ -35,7 +35,6 @@ pub fn SettingsDialog() -> impl IntoView {
     let form = RwSignal::new(SettingsForm::default());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let show_key = RwSignal::new(false);
-    let server_chosen = Trigger::new();
     Effect::new(move |_| {
         let open = state.settings_open.get();
         let Some(d) = dialog.get() else { return };
@@ -91,7 +90,7 @@ pub fn SettingsDialog() -> impl IntoView {
                 <div class="field">
                     <label for="server">"Server"</label>
                     <select id="server" aria-describedby="server-setup" prop:value=move || form.with(|f| f.server.clone())
-                        on:change=move |ev| { form.update(|f| f.choose_server(&event_target_value(&ev))); server_chosen.notify(); }>
+                        on:change=move |ev| form.update(|f| f.choose_server(&event_target_value(&ev)))>
                         {SERVERS.iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
                     </select>
                     <p id="server-setup" class="help" data-testid="server-setup">
@@ -109,7 +108,7 @@ pub fn SettingsDialog() -> impl IntoView {
                         {move || form.with(|f| crate::core::settings::endpoint_of(&f.endpoints, &f.base_url).describe().join(" "))}
                     </p>
                 </div>
-                <ModelField form=form errors=errors server_chosen=server_chosen />
+                <ModelField form=form errors=errors />
                 <SamplingField form=form errors=errors />
                 <MemoryField form=form errors=errors />
                 <div class="field inline">

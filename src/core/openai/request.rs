@@ -70,8 +70,7 @@ impl ReasoningEffort {
 
 /// A request field some servers refuse; once refused, it is left out (or replaced) on
 /// that endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     StreamOptions,
     MaxCompletionTokens,

@@ -3,41 +3,42 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::listing::ServerModel;
 use super::Server;
+use crate::core::models::ModelInfo;
 use crate::core::openai::error::ApiError;
 use crate::core::openai::request::{Field, Shape};
 
-/// What Mnemo learned about one endpoint (a base URL).
+/// What Mnemo learned about one endpoint (a base URL). Kept plain (strings, and the
+/// model facts the settings already store) so that it costs the app little to read.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Endpoint {
     /// The base URL, normalized ([`super::normalize`]).
     pub base_url: String,
-    /// Fields the server refused for every model; never sent to it again.
+    /// What the server refused: a field's name for every model (`stream_options`), or a
+    /// field's name and a model (`temperature o3`) for one; never sent to it again.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refused: Vec<Field>,
-    /// Fields the server refused for one model (a temperature, a reasoning effort).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refused_by_model: Vec<(String, Field)>,
+    pub refused: Vec<String>,
     /// A complete stream came without usage: its counts are Mnemo's estimates.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub no_stream_usage: bool,
-    /// The server's own model list, as last fetched.
+    /// The server's own model list, as last fetched; a window of 0 when it gave none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub models: Vec<ServerModel>,
-    /// When the list was fetched (milliseconds since the epoch); 0 for never.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub models_fetched_ms: f64,
-}
-
-fn is_zero(n: &f64) -> bool {
-    *n == 0.0
+    pub models: Vec<ModelInfo>,
 }
 
 /// Whether `field` refused by a server concerns every model, or only the one asked.
 fn per_model(field: Field) -> bool {
     matches!(field, Field::Temperature | Field::ReasoningEffort)
+}
+
+/// How a refusal of `field` for `model` is kept.
+fn refusal(field: Field, model: &str) -> String {
+    if per_model(field) {
+        format!("{} {}", field.name(), model.trim())
+    } else {
+        field.name().to_string()
+    }
 }
 
 impl Endpoint {
@@ -53,14 +54,7 @@ impl Endpoint {
     /// then the server's known quirks, then what it refused.
     pub fn shape(&self, server: &Server, model: &str) -> Shape {
         let mut shape = Shape::for_model(model);
-        let model = model.trim();
-        let refused = |field: Field| {
-            self.refused.contains(&field)
-                || self
-                    .refused_by_model
-                    .iter()
-                    .any(|(m, f)| *f == field && m == model)
-        };
+        let refused = |field: Field| self.refused.contains(&refusal(field, model));
         shape.stream_options &= server.quirks.stream_options && !refused(Field::StreamOptions);
         shape.max_completion_tokens &= server.quirks.max_completion_tokens;
         if refused(Field::MaxTokens) {
@@ -77,25 +71,20 @@ impl Endpoint {
     /// Remembers that the server refused `field` for `model`. Returns false when it
     /// was already known (asking again without it cannot help).
     pub fn learn(&mut self, field: Field, model: &str) -> bool {
-        if per_model(field) {
-            let entry = (model.trim().to_string(), field);
-            if self.refused_by_model.contains(&entry) {
-                return false;
-            }
-            self.refused_by_model.push(entry);
-        } else {
-            if self.refused.contains(&field) {
-                return false;
-            }
-            self.refused.retain(|f| {
-                !matches!(
-                    (f, field),
-                    (Field::MaxTokens, Field::MaxCompletionTokens)
-                        | (Field::MaxCompletionTokens, Field::MaxTokens)
-                )
-            });
-            self.refused.push(field);
+        let entry = refusal(field, model);
+        if self.refused.contains(&entry) {
+            return false;
         }
+        // The two names of the output limit: the last one refused is left out.
+        let other = match field {
+            Field::MaxTokens => Some(Field::MaxCompletionTokens),
+            Field::MaxCompletionTokens => Some(Field::MaxTokens),
+            _ => None,
+        };
+        if let Some(other) = other {
+            self.refused.retain(|r| r != other.name());
+        }
+        self.refused.push(entry);
         true
     }
 
@@ -104,13 +93,11 @@ impl Endpoint {
         let mut lines: Vec<String> = self
             .refused
             .iter()
-            .map(|f| format!("Refuses {}: left out.", f.name()))
+            .map(|r| match r.split_once(' ') {
+                Some((field, model)) => format!("{model} refuses {field}: left out."),
+                None => format!("Refuses {r}: left out."),
+            })
             .collect();
-        lines.extend(
-            self.refused_by_model
-                .iter()
-                .map(|(m, f)| format!("{m} refuses {}: left out.", f.name())),
-        );
         if self.no_stream_usage {
             lines.push("Reports no usage in streams: token counts are Mnemo's estimates.".into());
         }
@@ -221,7 +208,7 @@ mod tests {
             e.learn(Field::StreamOptions, "m");
         });
         assert_eq!(list.len(), 1);
-        assert!(list[0].no_stream_usage && list[0].refused == [Field::StreamOptions]);
+        assert!(list[0].no_stream_usage && list[0].refused == ["stream_options"]);
         let back: Vec<Endpoint> =
             serde_json::from_str(&serde_json::to_string(&list).unwrap()).unwrap();
         assert_eq!(back, list);

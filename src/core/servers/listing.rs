@@ -1,6 +1,6 @@
 //! A server's own model list (`GET {base}/models`), in the shapes servers send it.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::models::{ModelInfo, DEFAULT_CONTEXT_WINDOW};
@@ -9,17 +9,14 @@ use crate::core::text::parse_decimal;
 use crate::core::tokens::Encoding;
 
 /// A model a server lists, with the facts it gave about it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ServerModel {
     pub id: String,
     /// Tokens the model accepts, when the server said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_length: Option<u32>,
     /// US dollars per million prompt tokens, when the server said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_per_million: Option<f64>,
     /// US dollars per million reply tokens, when the server said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_per_million: Option<f64>,
 }
 
@@ -111,6 +108,14 @@ fn per_million(per_token: &str) -> Option<f64> {
 }
 
 impl ServerModel {
+    /// The model as an endpoint keeps it: a window of 0 when the server gave none.
+    pub fn stored(&self) -> ModelInfo {
+        ModelInfo {
+            context_window: self.context_length.unwrap_or(0),
+            ..self.info()
+        }
+    }
+
     /// What Mnemo needs to know about the model: the facts the server gave, and the
     /// window and encoding assumed for any model when it gave none.
     pub fn info(&self) -> ModelInfo {

@@ -65,8 +65,21 @@ pub fn known_models(custom: &[ModelInfo], endpoint: &Endpoint) -> Vec<ModelInfo>
         endpoint
             .models
             .iter()
-            .filter(|m| m.has_facts() && !custom.iter().any(|c| c.id == m.id))
-            .map(|m| m.info()),
+            .filter(|m| has_facts(m) && !custom.iter().any(|c| c.id == m.id))
+            .map(|m| ModelInfo {
+                context_window: match m.context_window {
+                    0 => models::DEFAULT_CONTEXT_WINDOW,
+                    n => n,
+                },
+                ..m.clone()
+            }),
     );
     known
+}
+
+/// Whether a server-listed model came with its window or a price.
+pub fn has_facts(model: &ModelInfo) -> bool {
+    model.context_window > 0
+        || model.input_per_million.is_some()
+        || model.output_per_million.is_some()
 }

@@ -101,7 +101,7 @@ impl SettingsForm {
             && !super::endpoint::endpoint_of(&self.endpoints, &self.base_url)
                 .models
                 .iter()
-                .any(|m| m.id == self.model.trim() && m.has_facts())
+                .any(|m| m.id == self.model.trim() && super::endpoint::has_facts(m))
     }
 
     /// Chooses a preset: it fills the Base URL (Custom keeps what is there).

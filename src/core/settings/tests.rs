@@ -400,12 +400,15 @@ fn a_server_listed_model_with_facts_feeds_the_budget_and_is_estimated() {
         ..Settings::default()
     };
     update(&mut settings.endpoints, &settings.base_url.clone(), |e| {
-        e.models.push(ServerModel {
-            id: "anthropic/claude-3.5-sonnet".into(),
-            context_length: Some(200_000),
-            input_per_million: Some(3.0),
-            output_per_million: Some(15.0),
-        })
+        e.models.push(
+            ServerModel {
+                id: "anthropic/claude-3.5-sonnet".into(),
+                context_length: Some(200_000),
+                input_per_million: Some(3.0),
+                output_per_million: Some(15.0),
+            }
+            .stored(),
+        )
     });
     let info = settings.model_info();
     assert_eq!(info.context_window, 200_000);
@@ -430,11 +433,14 @@ fn the_picker_offers_the_servers_own_models_searchably_and_the_catalog_only_wher
         output_per_million: None,
     };
     update(&mut f.endpoints, &f.base_url.clone(), |e| {
-        e.models = vec![
+        e.models = [
             listed("llama3.2:latest"),
             listed("qwen3:8b"),
             listed("Mistral-Nemo"),
-        ];
+        ]
+        .iter()
+        .map(ServerModel::stored)
+        .collect();
     });
     let groups = f.picker_groups("");
     assert_eq!(groups.len(), 1, "no OpenAI catalog for Ollama: {groups:?}");

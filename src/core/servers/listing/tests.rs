@@ -287,8 +287,7 @@ fn a_listed_model_gives_model_info_with_its_facts_or_the_defaults() {
 }
 
 #[test]
-fn a_server_model_round_trips_through_json_and_reads_without_facts() {
-    let m: ServerModel = serde_json::from_str(r#"{"id":"a"}"#).unwrap();
-    assert_eq!(m, model("a", None));
-    assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"id":"a"}"#);
+fn a_model_is_kept_with_a_window_of_0_when_the_server_gave_none() {
+    assert_eq!(model("a", None).stored().context_window, 0);
+    assert_eq!(model("a", Some(8_192)).stored().context_window, 8_192);
 }
