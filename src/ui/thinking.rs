@@ -14,7 +14,7 @@ pub fn thinking(state: ChatState, message: &Message) -> impl IntoView {
     let summary = if message.status == MessageStatus::Streaming {
         "Thinking…".to_string()
     } else {
-        let (tokens, exact) = untrack(|| state.count_of(&text));
+        let (tokens, exact) = state.count_of(&text);
         let mark = if exact { "" } else { "≈" };
         format!("Thinking · {mark}{} tokens", format_count(tokens))
     };
