@@ -51,7 +51,7 @@ impl ChatState {
                 Either::Right(_) => None,
             }
         };
-        ApiError {
+        let explained = ApiError {
             message: explain(&Attempt {
                 base_url: &settings.base_url,
                 page_origin: &page_origin(),
@@ -60,6 +60,12 @@ impl ChatState {
                 server: settings.server(),
             }),
             ..error
+        };
+        // It answered, so it is up: only its settings can let this page in.
+        if answered == Some(true) {
+            explained.origin_refused()
+        } else {
+            explained
         }
     }
 }

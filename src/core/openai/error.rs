@@ -46,6 +46,10 @@ const OFFLINE_CODE: &str = "offline";
 /// [`OFFLINE_CODE`].
 const CONNECTION_LOST_CODE: &str = "connection_lost";
 
+/// The `code` of a network error whose server answered but does not allow this page's
+/// origin: retrying cannot help until the server is set up.
+const ORIGIN_REFUSED_CODE: &str = "origin_refused";
+
 /// A failed request, ready to show.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -331,6 +335,9 @@ impl ApiError {
         if self.is_connection_lost() {
             return "The partial reply is kept: press Retry or Continue.";
         }
+        if self.is_origin_refused() {
+            return "The server must allow this page first: set it up as said, then press Retry.";
+        }
         match self.kind {
             ErrorKind::Auth => "Check your API key in Settings.",
             ErrorKind::Forbidden => "This key may not use this model or endpoint; check the key's permissions.",
@@ -354,6 +361,21 @@ impl ApiError {
             self.kind,
             ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Network | ErrorKind::Timeout
         ) && !self.is_offline()
+            && !self.is_origin_refused()
+    }
+
+    /// This network error, known to be a server that answered but refuses this page's
+    /// origin (its message says what to set).
+    pub fn origin_refused(self) -> Self {
+        ApiError {
+            code: Some(ORIGIN_REFUSED_CODE.into()),
+            ..self
+        }
+    }
+
+    /// Whether the server answered but refuses this page's origin.
+    pub fn is_origin_refused(&self) -> bool {
+        self.kind == ErrorKind::Network && self.code.as_deref() == Some(ORIGIN_REFUSED_CODE)
     }
 
     /// Whether the fix is in the settings dialog.

@@ -407,3 +407,15 @@ fn every_error_shape_is_read_in_a_stream_too() {
         assert_eq!(read(reply), None, "{reply}");
     }
 }
+
+#[test]
+fn a_server_refusing_this_origin_is_not_retried_and_says_what_to_do() {
+    let refused = ApiError::network("Ollama answered, but it does not allow this page's origin.")
+        .origin_refused();
+    assert!(refused.is_origin_refused());
+    assert!(!refused.retryable(), "waiting does not change the server's settings");
+    assert!(refused.hint().contains("allow this page"));
+    let back: ApiError = serde_json::from_str(&serde_json::to_string(&refused).unwrap()).unwrap();
+    assert!(back.is_origin_refused());
+    assert!(ApiError::network("x").retryable());
+}
