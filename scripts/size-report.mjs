@@ -16,7 +16,13 @@ const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // which 2.3 KB were won back by decoding stored values without serde_json::Value and by
 // wasm-opt's --flatten --rereloop --converge). What would bring it down is in the README.
 // Lowered to 355 KB when float formatting and parsing left the shell (346.8 KB).
-const SHELL_CEILING_GZIP = 355 * KB;
+// Raised to 375 KB when the shell took in every OpenAI-compatible server (371.4 KB): the
+// presets and what each refuses, learned per endpoint and stored with the settings, the
+// server's own model list in the picker, reasoning shown apart, and the explanation of a
+// request that never reached its server (bisected by commit: the send loop's shaping and
+// learning +14 KB, the settings and picker UI +8 KB, the error and list readers +6 KB,
+// 3 KB won back by storing endpoints as plain strings and the settings' own model facts).
+const SHELL_CEILING_GZIP = 375 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {
