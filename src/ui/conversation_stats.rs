@@ -16,7 +16,7 @@ pub fn ConversationStats() -> impl IntoView {
         state.effective.with(|s| {
             state
                 .conversation
-                .with(|c| stats(c, &plan.plan, &s.model_info(), &s.custom_models))
+                .with(|c| stats(c, &plan.plan, &s.model_info(), &s.known_models()))
         })
     };
     let approx = move || state.effective.with(|s| !s.exact_tokens());

@@ -78,7 +78,7 @@ pub fn MessageActions(
             <Show when=move || show_details.get()>
                 <span class="details">
                     {format!("{} tokens · ", format_count(state.count_of(&content.get_value()).0))}
-                    {move || details.with_value(|m| state.effective.with(|s| details_text(m, &s.custom_models)))}
+                    {move || details.with_value(|m| state.effective.with(|s| details_text(m, &s.known_models())))}
                 </span>
             </Show>
         </div>

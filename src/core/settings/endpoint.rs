@@ -40,6 +40,12 @@ impl Settings {
         )
     }
 
+    /// Every model whose facts are known besides the catalog: the user's own, then those
+    /// the endpoint's list described (for the cost of past replies).
+    pub fn known_models(&self) -> Vec<ModelInfo> {
+        known_models(&self.custom_models, &self.endpoint())
+    }
+
     /// Whether token counts for the selected model are exact: only for OpenAI's models,
     /// whose tokenizers Mnemo has; any other is counted with o200k and marked "≈".
     pub fn exact_tokens(&self) -> bool {

@@ -416,6 +416,22 @@ fn a_server_listed_model_with_facts_feeds_the_budget_and_is_estimated() {
     assert!(!settings.exact_tokens());
     let form = SettingsForm::from_settings(&settings, "k");
     assert!(!form.is_custom_model(), "the server said what it is");
+    let mut reply = crate::core::message::Message::pending_reply(
+        crate::core::message::MessageId("r".into()),
+        "anthropic/claude-3.5-sonnet",
+        0.0,
+    );
+    reply.usage = Some(crate::core::message::Usage {
+        prompt_tokens: 1_000_000,
+        completion_tokens: 0,
+        total_tokens: 1_000_000,
+        reasoning_tokens: 0,
+    });
+    assert_eq!(
+        crate::core::stats::message_cost(&reply, &settings.known_models()),
+        Some(3.0),
+        "priced from the server's list"
+    );
     settings.model = "openai/gpt-4o-mini".into();
     assert!(settings.exact_tokens());
 }

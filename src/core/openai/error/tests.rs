@@ -413,7 +413,10 @@ fn a_server_refusing_this_origin_is_not_retried_and_says_what_to_do() {
     let refused = ApiError::network("Ollama answered, but it does not allow this page's origin.")
         .origin_refused();
     assert!(refused.is_origin_refused());
-    assert!(!refused.retryable(), "waiting does not change the server's settings");
+    assert!(
+        !refused.retryable(),
+        "waiting does not change the server's settings"
+    );
     assert!(refused.hint().contains("allow this page"));
     let back: ApiError = serde_json::from_str(&serde_json::to_string(&refused).unwrap()).unwrap();
     assert!(back.is_origin_refused());
