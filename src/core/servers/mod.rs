@@ -92,7 +92,7 @@ pub const SERVERS: &[Server] = &[
         auth: Auth::Bearer,
         key: KeyNeed::Optional,
         headers: &[],
-        setup: "Ollama refuses other origins: start it with OLLAMA_ORIGINS={origin} (for example `OLLAMA_ORIGINS={origin} ollama serve`, or set it in the service's environment and restart it).",
+        setup: "Ollama refuses other origins: start it with OLLAMA_ORIGINS={origin} (for example “OLLAMA_ORIGINS={origin} ollama serve”, or set it in the service's environment and restart it).",
         quirks: Quirks {
             max_completion_tokens: false,
             ..OPENAI_LIKE
@@ -105,7 +105,7 @@ pub const SERVERS: &[Server] = &[
         auth: Auth::Bearer,
         key: KeyNeed::Optional,
         headers: &[],
-        setup: "CORS is off by default: in LM Studio's Developer tab open Server Settings and turn on “Enable CORS” (or start it with `lms server start --cors`).",
+        setup: "CORS is off by default: in LM Studio's Developer tab open Server Settings and turn on “Enable CORS” (or start it with “lms server start --cors”).",
         quirks: Quirks {
             max_completion_tokens: false,
             stream_usage: false,
@@ -119,7 +119,7 @@ pub const SERVERS: &[Server] = &[
         auth: Auth::Bearer,
         key: KeyNeed::Optional,
         headers: &[],
-        setup: "Start llama-server on a port Mnemo does not use (`trunk serve` takes 8080) and let this origin in with its CORS flags, for example `llama-server -m model.gguf --port 8081` and Base URL http://localhost:8081/v1.",
+        setup: "Start llama-server on a port Mnemo does not use (“trunk serve” takes 8080) and let this origin in with its CORS flags, for example “llama-server -m model.gguf --port 8081” and Base URL http://localhost:8081/v1.",
         quirks: Quirks {
             max_completion_tokens: false,
             ..OPENAI_LIKE
@@ -155,7 +155,7 @@ pub const SERVERS: &[Server] = &[
         auth: Auth::Bearer,
         key: KeyNeed::Required,
         headers: &[],
-        setup: "Nothing to set. Mistral refuses `stream_options` and reports usage on its own.",
+        setup: "Nothing to set. Mistral refuses “stream_options” and reports usage on its own.",
         quirks: Quirks {
             stream_options: false,
             max_completion_tokens: false,
