@@ -32,12 +32,26 @@ impl Settings {
     }
 
     /// What is known about the selected model: the user's own entry, then what the
-    /// server's list said of it, then the catalog.
+    /// server's list said of it, then the catalog. (Called on every count: it looks the
+    /// model up in place, copying nothing but the answer.)
     pub fn model_info(&self) -> ModelInfo {
-        models::resolve(
-            &self.model,
-            &known_models(&self.custom_models, &self.endpoint()),
-        )
+        let model = self.model.trim();
+        let key = servers::normalize(&self.base_url);
+        let listed = || {
+            self.endpoints
+                .iter()
+                .find(|e| e.base_url == key)?
+                .models
+                .iter()
+                .find(|m| m.id == model && has_facts(m))
+        };
+        match self.custom_models.iter().find(|m| m.id == model) {
+            Some(own) => own.clone(),
+            None => match listed() {
+                Some(m) => with_window(m),
+                None => models::resolve(model, &[]),
+            },
+        }
     }
 
     /// Every model whose facts are known besides the catalog: the user's own, then those
@@ -72,13 +86,7 @@ pub fn known_models(custom: &[ModelInfo], endpoint: &Endpoint) -> Vec<ModelInfo>
             .models
             .iter()
             .filter(|m| has_facts(m) && !custom.iter().any(|c| c.id == m.id))
-            .map(|m| ModelInfo {
-                context_window: match m.context_window {
-                    0 => models::DEFAULT_CONTEXT_WINDOW,
-                    n => n,
-                },
-                ..m.clone()
-            }),
+            .map(with_window),
     );
     known
 }
@@ -88,4 +96,15 @@ pub fn has_facts(model: &ModelInfo) -> bool {
     model.context_window > 0
         || model.input_per_million.is_some()
         || model.output_per_million.is_some()
+}
+
+/// A server-listed model with the default window when the server gave none.
+fn with_window(model: &ModelInfo) -> ModelInfo {
+    ModelInfo {
+        context_window: match model.context_window {
+            0 => models::DEFAULT_CONTEXT_WINDOW,
+            n => n,
+        },
+        ..model.clone()
+    }
 }
