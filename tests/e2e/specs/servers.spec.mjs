@@ -73,6 +73,23 @@ async function failure() {
 }
 
 describe('OpenAI-compatible servers', { timeout: 240_000 }, () => {
+  it('a server that refuses stream_options with a 422, set up by its Base URL alone, still gets its reply', async () => {
+    await chat.configure({ baseUrl: base('mistral'), apiKey: 'sk-m' });
+    await chat.send('Bonjour.');
+    await chat.waitForAssistantStatus('complete', { timeout: 15_000 });
+    const [refused, again] = sent('mistral');
+    assert.equal(refused.status, 422);
+    assert.equal(again.body.stream_options, undefined, 'asked again without it');
+  });
+
+  it('reasoning_content, set up by the Base URL alone, is shown apart from the answer', async () => {
+    await chat.configure({ baseUrl: base('deepseek'), apiKey: 'sk-ds', model: 'deepseek-reasoner' });
+    await chat.sendAndWait('What is 3 + 3?');
+    const shown = await thinking();
+    assert.ok(shown?.text, 'the reasoning is shown');
+    assert.ok(!(await chat.lastMessage('assistant')).text.includes(shown.text), 'and is not part of the answer');
+  });
+
   it('OpenAI: a reasoning model from the catalog gets max_completion_tokens and no temperature', async () => {
     await useServer('OpenAI', 'openai', { key: 'sk-test-1', model: 'o4-mini', maxTokens: 200 });
     await chat.sendAndWait('Say hello, please.');
