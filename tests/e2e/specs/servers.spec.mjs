@@ -74,12 +74,16 @@ async function failure() {
 
 describe('OpenAI-compatible servers', { timeout: 240_000 }, () => {
   it('a server that refuses stream_options with a 422, set up by its Base URL alone, still gets its reply', async () => {
-    await chat.configure({ baseUrl: base('mistral'), apiKey: 'sk-m' });
+    // The mode's address without /v1: an endpoint of its own, so that what it learns here
+    // is not what the Mistral test below starts from.
+    await chat.configure({ baseUrl: `${servers.mock.url}/mistral`, apiKey: 'sk-m' });
     await chat.send('Bonjour.');
     await chat.waitForAssistantStatus('complete', { timeout: 15_000 });
     const [refused, again] = sent('mistral');
     assert.equal(refused.status, 422);
     assert.equal(again.body.stream_options, undefined, 'asked again without it');
+    browser.assertNoErrors({ allow: [/status of 422/] });
+    browser.clearErrors();
   });
 
   it('reasoning_content, set up by the Base URL alone, is shown apart from the answer', async () => {
