@@ -52,13 +52,7 @@ impl ChatState {
             }
         };
         let explained = ApiError {
-            message: explain(&Attempt {
-                base_url: &settings.base_url,
-                page_origin: &page_origin(),
-                online: web_sys::window().is_none_or(|w| w.navigator().on_line()),
-                answered,
-                server: settings.server(),
-            }),
+            message: why_unreached(&settings.base_url, settings.server(), answered),
             ..error
         };
         // It answered, so it is up: only its settings can let this page in.
@@ -89,16 +83,22 @@ pub async fn fetch_models(
         Err(error) if error.status.is_some() => return Err(error.message),
         Err(_) => {
             let answered = answers(base_url).await;
-            return Err(explain(&Attempt {
-                base_url,
-                page_origin: &page_origin(),
-                online: web_sys::window().is_none_or(|w| w.navigator().on_line()),
-                answered: Some(answered),
-                server,
-            }));
+            return Err(why_unreached(base_url, server, Some(answered)));
         }
     };
     parse_models(&body).map(|list| list.iter().map(|m| m.stored()).collect())
+}
+
+/// Why a request to `base_url` never arrived, from what the probe found (`answered`)
+/// and what the browser knows (this page's origin, whether it is online).
+fn why_unreached(base_url: &str, server: &'static Server, answered: Option<bool>) -> String {
+    explain(&Attempt {
+        base_url,
+        page_origin: &page_origin(),
+        online: web_sys::window().is_none_or(|w| w.navigator().on_line()),
+        answered,
+        server,
+    })
 }
 
 /// This page's origin, such as `http://127.0.0.1:8080`.
