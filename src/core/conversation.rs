@@ -31,10 +31,22 @@ pub struct Conversation {
     pub title: String,
     pub created_at: f64,
     pub updated_at: f64,
+    /// The path shown, oldest first: each message follows the one before it. Everything
+    /// that is sent, counted or summarised reads this.
     pub messages: Vec<Message>,
+    /// Every other version: messages off the shown path, in creation order (see `tree`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<Message>,
+    /// Versions off the shown path that were shown last at their fork, the latest last:
+    /// flipping back to a fork shows its version again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chosen: Vec<MessageId>,
     /// The rolling summary of messages that left the context window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
+    /// Summaries written on other paths, kept for when they are shown again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_summaries: Vec<Summary>,
     /// Tokens and cost of the summary calls made for this conversation.
     #[serde(default)]
     pub summary_usage: Usage,
@@ -73,7 +85,10 @@ impl Conversation {
             created_at: now,
             updated_at: now,
             messages: Vec::new(),
+            branches: Vec::new(),
+            chosen: Vec::new(),
             summary: None,
+            other_summaries: Vec::new(),
             summary_usage: Usage::default(),
             overrides: Overrides::default(),
             removed: Vec::new(),
@@ -96,12 +111,13 @@ impl Conversation {
             self.title = title_from(&message.content);
         }
         self.updated_at = message.created_at;
-        self.messages.push(message);
+        self.push(message);
     }
 
-    /// Appends any message.
-    pub fn push(&mut self, message: Message) {
+    /// Appends any message to the shown path: it follows the path's last message.
+    pub fn push(&mut self, mut message: Message) {
         self.updated_at = self.updated_at.max(message.created_at);
+        message.parent = self.messages.last().map(|m| m.id.clone());
         self.messages.push(message);
     }
 
@@ -134,30 +150,34 @@ impl Conversation {
     /// Removes the messages for which `remove(index, message)` is true, and remembers
     /// their ids for merging, stamped with `updated_at` (set it to the time of the change
     /// first). Removals older than [`TOMBSTONE_MS`] are forgotten.
+    /// Only the shown path is looked at; the messages that followed a removed one
+    /// follow the one before it.
     pub fn remove_messages(&mut self, mut remove: impl FnMut(usize, &Message) -> bool) {
-        let mut index = 0;
-        let mut gone_ids = Vec::new();
-        self.messages.retain(|m| {
-            let gone = remove(index, m);
-            index += 1;
-            if gone {
-                gone_ids.push(m.id.clone());
+        let mut gone = Vec::new();
+        let mut parent_of = Vec::new();
+        for (i, m) in self.messages.iter().enumerate() {
+            if remove(i, m) {
+                gone.push(m.id.clone());
+                parent_of.push(m.parent.clone());
             }
-            !gone
-        });
-        let now = self.updated_at;
-        for id in gone_ids {
-            if !self.removed.contains(&id) {
-                self.removed.push(id.clone());
-            }
-            self.removed_at.insert(id, now);
         }
-        self.prune_removed();
+        self.remove_ids(&gone);
+        // Another version that followed a removed message follows the one before it.
+        for m in &mut self.branches {
+            while let Some(i) = m
+                .parent
+                .as_ref()
+                .and_then(|p| gone.iter().position(|g| g == p))
+            {
+                m.parent = parent_of[i].clone();
+            }
+        }
+        self.link_path();
     }
 
     /// Forgets removals older than [`TOMBSTONE_MS`] before `updated_at`; a removal with no
     /// time (stored by an older build) is dated `updated_at`.
-    fn prune_removed(&mut self) {
+    pub(super) fn prune_removed(&mut self) {
         let now = self.updated_at;
         for id in &self.removed {
             self.removed_at.entry(id.clone()).or_insert(now);
@@ -238,10 +258,11 @@ impl Conversation {
 
 impl Conversation {
     /// Merges what another tab stored for this conversation, so that neither tab's
-    /// messages are lost: every message either side has is kept, in creation order. For
-    /// a message both have, the side that saved last wins, except the reply this tab is
+    /// messages are lost: every message and version either side has is kept. For a
+    /// message both have, the side that saved last wins, except the reply this tab is
     /// streaming (`streaming`), which is always ours. Empty messages from the other side
-    /// (a reply that had not started) carry nothing and are skipped.
+    /// (a reply that had not started) carry nothing and are skipped. This tab keeps the
+    /// path it shows, followed further where the other tab's path goes on from its end.
     pub fn merge_from(&mut self, theirs: &Conversation, streaming: Option<&MessageId>) {
         let theirs_newer = theirs.updated_at > self.updated_at;
         for id in &theirs.removed {
@@ -253,43 +274,77 @@ impl Conversation {
             let ours = self.removed_at.entry(id.clone()).or_insert(*at);
             *ours = ours.max(*at);
         }
-        let removed = std::mem::take(&mut self.removed);
-        self.messages.retain(|m| !removed.contains(&m.id));
-        for their in &theirs.messages {
+        let removed = self.removed.clone();
+        let our_path: Vec<MessageId> = self.messages.iter().map(|m| m.id.clone()).collect();
+        let their_path: Vec<MessageId> = theirs.messages.iter().map(|m| m.id.clone()).collect();
+        let mut nodes = std::mem::take(&mut self.messages);
+        nodes.append(&mut self.branches);
+        nodes.retain(|m| !removed.contains(&m.id));
+        // Where each of their messages is among ours, looked up once.
+        let found: Vec<Option<usize>> = {
+            let at = super::tree::positions(nodes.iter());
+            theirs
+                .all_messages()
+                .map(|m| at.get(m.id.0.as_str()).copied())
+                .collect()
+        };
+        for (their, found) in theirs.all_messages().zip(found) {
             if their.content.is_empty() || removed.contains(&their.id) {
                 continue;
             }
-            match self.messages.iter_mut().find(|m| m.id == their.id) {
-                Some(ours) if Some(&ours.id) == streaming => {}
-                Some(ours) => {
-                    let they_are_further = ours.status == MessageStatus::Streaming
-                        && their.status != MessageStatus::Streaming;
-                    if theirs_newer || they_are_further {
-                        *ours = their.clone();
-                    }
+            let Some(i) = found else {
+                nodes.push(their.clone());
+                continue;
+            };
+            let ours = &mut nodes[i];
+            let they_are_further =
+                ours.status == MessageStatus::Streaming && their.status != MessageStatus::Streaming;
+            // A message removed alone had what followed it moved up to its parent: a copy
+            // that still names the removed one is behind.
+            let gone = |p: &Option<MessageId>| p.as_ref().is_some_and(|p| removed.contains(p));
+            if Some(&ours.id) != streaming && (theirs_newer || they_are_further) {
+                let mine = ours.parent.take();
+                *ours = their.clone();
+                if gone(&ours.parent) {
+                    ours.parent = mine;
                 }
-                None => self.messages.push(their.clone()),
+            } else if gone(&ours.parent) && !gone(&their.parent) {
+                ours.parent = their.parent.clone();
             }
         }
-        self.removed = removed;
-        // Every tab must come to the same order, also for messages created in the same
-        // millisecond (two tabs sending at once): a question before a reply, then by id.
-        super::order::sort_by(&mut self.messages, |a, b| {
-            a.created_at
-                .total_cmp(&b.created_at)
-                .then_with(|| (a.role == Role::Assistant).cmp(&(b.role == Role::Assistant)))
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        // The versions shown last at forks: ours are later, so they win.
+        let mut chosen: Vec<MessageId> = theirs
+            .chosen
+            .iter()
+            .filter(|c| !self.chosen.contains(c))
+            .cloned()
+            .collect();
+        chosen.append(&mut self.chosen);
+        chosen.retain(|c| !removed.contains(c));
+        self.chosen = chosen;
+        for s in &theirs.other_summaries {
+            if !self.other_summaries.contains(s) {
+                self.other_summaries.push(s.clone());
+            }
+        }
         if theirs_newer {
             if !theirs.title.is_empty() {
                 self.title = theirs.title.clone();
             }
-            if theirs.summary.is_some() {
-                self.summary = theirs.summary.clone();
+            if let Some(summary) = &theirs.summary {
+                if self.summary.as_ref() != Some(summary) {
+                    self.other_summaries
+                        .extend(self.summary.replace(summary.clone()));
+                }
             }
             self.summary_usage = theirs.summary_usage;
             self.overrides = theirs.overrides.clone();
+        } else if let Some(summary) = &theirs.summary {
+            if self.summary.as_ref() != Some(summary) && !self.other_summaries.contains(summary) {
+                self.other_summaries.push(summary.clone());
+            }
         }
+        self.arrange(nodes, &our_path, &their_path);
         self.updated_at = self.updated_at.max(theirs.updated_at);
         self.prune_removed();
     }
@@ -316,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn two_tabs_that_merge_messages_of_the_same_millisecond_show_them_in_one_order() {
+    fn two_tabs_that_merge_messages_of_the_same_millisecond_number_them_alike() {
         let reply = |id: &str, at| Message {
             content: format!("reply {id}"),
             status: MessageStatus::Complete,
@@ -332,18 +387,18 @@ mod tests {
         let (a_before, b_before) = (a.clone(), b.clone());
         a.merge_from(&b_before, None);
         b.merge_from(&a_before, None);
+        // Each keeps its own path; the two questions are versions of the first message,
+        // numbered alike in both tabs.
         let ids = |c: &Conversation| {
             c.messages
                 .iter()
                 .map(|m| m.id.0.clone())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids(&a), ids(&b));
-        assert_eq!(
-            ids(&a),
-            ["q-a", "q-b", "r-b", "r-a"],
-            "a question comes before a reply of its millisecond"
-        );
+        assert_eq!(ids(&a), ["q-a", "r-a"]);
+        assert_eq!(ids(&b), ["q-b", "r-b"]);
+        let first = |c: &Conversation| c.forks()[0].1;
+        assert_eq!((first(&a).number, first(&b).number), (1, 2));
     }
 
     #[test]
@@ -431,7 +486,7 @@ mod tests {
     }
 
     #[test]
-    fn merging_keeps_every_message_of_both_tabs_in_order() {
+    fn merging_keeps_every_message_of_both_tabs_as_versions() {
         let mut ours = conv();
         ours.push_user(Message::user(MessageId("u1".into()), "first", 1.0));
         ours.push(reply("a1", "answer", 2.0));
@@ -440,7 +495,9 @@ mod tests {
         theirs.push_user(Message::user(MessageId("u4".into()), "theirs", 4.0));
         ours.merge_from(&theirs, None);
         let ids: Vec<_> = ours.messages.iter().map(|m| m.id.0.as_str()).collect();
-        assert_eq!(ids, ["u1", "a1", "u3", "u4"]);
+        assert_eq!(ids, ["u1", "a1", "u3"]);
+        assert_eq!(ours.branches.len(), 1, "their question is another version");
+        assert_eq!(ours.branches[0].id.0, "u4");
         // Merging again changes nothing.
         let before = ours.clone();
         ours.merge_from(&theirs, None);

@@ -174,6 +174,10 @@ impl Usage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
+    /// The message this one follows; `None` for the first message of a conversation.
+    /// Edits and regenerations add siblings: messages with the same parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<MessageId>,
     pub role: Role,
     pub content: String,
     /// Milliseconds since the Unix epoch.
@@ -201,6 +205,7 @@ impl Message {
     pub fn user(id: MessageId, content: impl Into<String>, created_at: f64) -> Self {
         Message {
             id,
+            parent: None,
             role: Role::User,
             content: content.into(),
             created_at,
@@ -217,6 +222,7 @@ impl Message {
     pub fn pending_reply(id: MessageId, model: impl Into<String>, created_at: f64) -> Self {
         Message {
             id,
+            parent: None,
             role: Role::Assistant,
             content: String::new(),
             created_at,

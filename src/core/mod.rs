@@ -18,3 +18,4 @@ pub mod stats;
 pub mod text;
 pub mod tokens;
 pub mod transfer;
+pub mod tree;

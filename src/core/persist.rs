@@ -10,8 +10,36 @@ use serde::{Deserialize, Serialize};
 use super::conversation::{Conversation, ConversationId};
 use super::settings::Settings;
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build writes. 1: the first. 2: messages form a tree (each
+/// has a parent; a conversation holds its other versions beside the path it shows).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// A stored type, and how its data from an earlier schema becomes this one's.
+pub trait Stored: DeserializeOwned {
+    /// Brings data written under schema `from` up to [`SCHEMA_VERSION`].
+    fn migrate(&mut self, _from: u32) {}
+}
+
+impl Stored for Settings {}
+impl Stored for Index {}
+impl Stored for String {}
+
+impl Stored for Conversation {
+    fn migrate(&mut self, from: u32) {
+        migrate_conversation(self, from);
+    }
+}
+
+/// A conversation from schema `from` as schema [`SCHEMA_VERSION`] stores it. Schema 1
+/// had no versions: its messages are one path, each following the one before.
+/// Whatever the schema, a tree that cannot be shown as one (an edited file, a merge by
+/// an older build) is repaired: nothing in it is dropped but exact repeats.
+pub fn migrate_conversation(c: &mut Conversation, from: u32) {
+    if from < 2 {
+        c.link_path();
+    }
+    c.repair();
+}
 
 /// Every key Mnemo writes starts with this.
 pub const PREFIX: &str = "mnemo.";
@@ -288,14 +316,17 @@ pub fn encode_text_parts() -> (String, &'static str) {
 /// # Errors
 /// [`DecodeError::Corrupt`] for text that is not an envelope holding a `T`,
 /// [`DecodeError::FutureVersion`] for a schema newer than [`SCHEMA_VERSION`].
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+pub fn decode<T: Stored>(text: &str) -> Result<T, DecodeError> {
     let raw: RawEnvelope =
         serde_json::from_str(text).map_err(|e| DecodeError::Corrupt(e.to_string()))?;
     if raw.v > SCHEMA_VERSION {
         return Err(DecodeError::FutureVersion(raw.v));
     }
     readable_version(raw.v)?;
-    serde_json::from_str(raw.data.get()).map_err(|e| DecodeError::Corrupt(what_is_wrong(&e)))
+    let mut value: T = serde_json::from_str(raw.data.get())
+        .map_err(|e| DecodeError::Corrupt(what_is_wrong(&e)))?;
+    value.migrate(raw.v);
+    Ok(value)
 }
 
 /// What is wrong with a value, without serde_json's "at line 1 column 147": a position in
@@ -308,9 +339,9 @@ fn what_is_wrong(error: &serde_json::Error) -> String {
     }
 }
 
-/// Whether data written under schema `from` can be read as it is. Version 1 is the first
-/// and the current one; a later schema adds its migration here, as a pure function from
-/// one version's JSON to the next.
+/// Whether data written under schema `from` can be read at all: every schema from 1 on
+/// decodes into today's types (later fields have defaults), and [`Stored::migrate`] then
+/// brings it up to date.
 fn readable_version(from: u32) -> Result<(), DecodeError> {
     match from {
         0 => Err(DecodeError::Corrupt(

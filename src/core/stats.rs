@@ -9,7 +9,10 @@ use super::text::fixed;
 /// The figures shown for a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stats {
+    /// Messages on the shown path.
     pub messages: usize,
+    /// Messages on other versions (edits, regenerations): not sent, but paid for.
+    pub other_versions: usize,
     /// Prompt tokens of the next request.
     pub next_request_tokens: u32,
     /// Tokens the API reported for every reply and summary call (reasoning included in
@@ -57,8 +60,9 @@ pub fn message_cost(message: &Message, custom: &[ModelInfo]) -> Option<f64> {
     models::resolve(model, custom).cost(usage)
 }
 
-/// The statistics of `conversation`, given the plan of its next request. Summary calls
-/// are priced at `summary_model`'s rates.
+/// The statistics of `conversation`, given the plan of its next request. Usage and cost
+/// count every version, shown or not: each was paid for. Summary calls are priced at
+/// `summary_model`'s rates.
 pub fn stats(
     conversation: &Conversation,
     plan: &ContextPlan,
@@ -72,7 +76,7 @@ pub fn stats(
         Some(c) => cost += c,
         None => unpriced = true,
     };
-    for m in &conversation.messages {
+    for m in conversation.all_messages() {
         if let Some(usage) = &m.usage {
             used.add(usage);
             priced(message_cost(m, custom));
@@ -87,6 +91,7 @@ pub fn stats(
         .find(|m| m.role == Role::Assistant && m.sent_tokens.is_some());
     Stats {
         messages: conversation.messages.len(),
+        other_versions: conversation.branches.len(),
         next_request_tokens: plan.total,
         used,
         cost,

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::ChatState;
 use crate::core::conversation::{Conversation, ConversationId};
-use crate::core::message::Message;
 use crate::core::persist::{self, IndexEntry};
 use crate::core::search;
+use crate::core::tree::Removed;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage;
 
@@ -18,14 +18,13 @@ pub const UNDO_MS: u64 = 15_000;
 pub enum Deleted {
     /// A conversation, with its line in the list.
     Conversation {
-        conversation: Conversation,
+        conversation: Box<Conversation>,
         entry: IndexEntry,
     },
-    /// A message of conversation `from`, which stood at `position` in it.
-    Message {
+    /// Messages of conversation `from`: one, or one and every message below it.
+    Messages {
         from: ConversationId,
-        message: Message,
-        position: usize,
+        removed: Removed,
     },
 }
 
@@ -41,7 +40,10 @@ impl Deleted {
                 };
                 format!("Deleted “{title}”.")
             }
-            Deleted::Message { .. } => "Deleted a message.".to_string(),
+            Deleted::Messages { removed, .. } => match removed.messages.len() {
+                1 => "Deleted a message.".to_string(),
+                n => format!("Deleted {n} messages."),
+            },
         }
     }
 }
@@ -148,7 +150,7 @@ impl ChatState {
         self.index.update(|i| i.delete(id, now_ms()));
         if let (Some(conversation), Some(entry)) = (conversation, entry) {
             self.offer_undo(Deleted::Conversation {
-                conversation,
+                conversation: Box::new(conversation),
                 entry,
             });
         }
@@ -236,11 +238,7 @@ impl ChatState {
                 conversation,
                 entry,
             } => self.restore_conversation(&conversation, entry),
-            Deleted::Message {
-                from,
-                message,
-                position,
-            } => self.restore_message(&from, message, position),
+            Deleted::Messages { from, removed } => self.restore_messages(&from, removed),
         }
     }
 
@@ -290,9 +288,9 @@ impl ChatState {
                         query: needle.clone(),
                     });
                 }
+                // Every version is searched: an edited question's original too.
                 let found = |c: &Conversation| {
-                    c.messages
-                        .iter()
+                    c.all_messages()
                         .find_map(|m| search::excerpt(&m.content, &needle, 60))
                 };
                 let excerpt = if open.id == e.id {

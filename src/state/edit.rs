@@ -1,13 +1,13 @@
-//! Changing the transcript: editing and resending, deleting messages.
+//! Changing the transcript: editing and resending, versions, forks, deleting messages.
 
 use leptos::prelude::*;
 
 use super::conversations::Deleted;
 use super::ChatState;
 use crate::core::conversation::{Conversation, ConversationId};
-use crate::core::message::{Message, MessageId, MessageStatus, Role};
+use crate::core::message::{Message, MessageId, Role};
 use crate::core::persist;
-use crate::platform::clipboard::confirm;
+use crate::core::tree::Removed;
 use crate::platform::clock::{new_id, now_ms};
 
 impl ChatState {
@@ -32,80 +32,84 @@ impl ChatState {
         }
     }
 
-    /// Replaces a user message's text and asks again from there. The messages after it
-    /// are replaced by the new reply, after the user confirms.
+    /// Asks again from a user message with its text edited: the edit is another version
+    /// of the message, beside the original and the replies that followed it, which stay.
     pub fn resend_edited(&self, id: &MessageId, text: String) {
         if text.trim().is_empty() || self.is_busy() {
             return;
         }
-        let later = self.conversation.with_untracked(|c| {
-            c.messages
-                .iter()
-                .position(|m| &m.id == id)
-                .map(|i| c.messages.len() - i - 1)
-        });
-        let Some(later) = later else { return };
-        if later > 0
-            && !confirm(&format!(
-                "Resending replaces the {later} message(s) after this one with a new reply. Continue?"
-            ))
-        {
+        let Some(at) = self
+            .conversation
+            .with_untracked(|c| c.messages.iter().position(|m| &m.id == id))
+        else {
             return;
-        }
+        };
         self.editing.set(None);
         self.conversation.update(|c| {
-            if let Some(i) = c.messages.iter().position(|m| &m.id == id) {
-                c.remove_messages(|j, _| j > i);
-                let m = &mut c.messages[i];
-                m.content = text;
-                m.status = MessageStatus::Complete;
-            }
+            c.leave_path_at(at);
+            c.push_user(Message::user(MessageId(new_id()), text, now_ms()));
         });
         self.request_reply();
     }
 
-    /// Deletes one message; [`ChatState::undo_delete`] puts it back for a while.
-    pub fn delete_message(&self, id: &MessageId) {
+    /// Shows the version `step` places from message `id` (−1 the previous, +1 the next)
+    /// and the path below it.
+    pub fn show_version(&self, id: &MessageId, step: isize) {
+        if self.is_busy() {
+            return;
+        }
+        let mut changed = false;
+        self.conversation
+            .update(|c| changed = c.show_version(id, step));
+        if changed {
+            self.save();
+        }
+    }
+
+    /// Opens a new conversation holding the shown path up to message `id`.
+    pub fn fork_at(&self, id: &MessageId) {
+        let Some(fork) = self
+            .conversation
+            .with_untracked(|c| c.fork_at(id, ConversationId(new_id()), now_ms()))
+        else {
+            return;
+        };
+        self.open_new(fork);
+    }
+
+    /// How many messages follow message `id`, in every version.
+    pub fn messages_below(&self, id: &MessageId) -> usize {
+        self.conversation
+            .with_untracked(|c| c.descendants(id).len())
+    }
+
+    /// Deletes one message of the shown path, and with `subtree` every message below it;
+    /// [`ChatState::undo_delete`] puts them back for a while.
+    pub fn delete_message(&self, id: &MessageId, subtree: bool) {
+        if self.streaming.with_untracked(|s| s.is_some()) && subtree {
+            return;
+        }
         if self.streaming.with_untracked(|s| s.as_ref() == Some(id)) {
             return;
         }
-        let found = self.conversation.with_untracked(|c| {
-            let position = c.messages.iter().position(|m| &m.id == id)?;
-            Some((c.id.clone(), c.messages.get(position)?.clone(), position))
-        });
-        let Some((from, message, position)) = found else {
-            return;
-        };
+        let mut removed = None;
         self.conversation.update(|c| {
             c.updated_at = now_ms();
-            c.remove_messages(|_, m| &m.id == id);
+            removed = c.remove_from_path(id, subtree);
         });
+        let Some(removed) = removed else { return };
+        let from = self.conversation.with_untracked(|c| c.id.clone());
         self.save();
-        self.offer_undo(Deleted::Message {
-            from,
-            message,
-            position,
-        });
+        self.offer_undo(Deleted::Messages { from, removed });
     }
 
-    /// Puts a deleted message back where it stood in conversation `from`. It comes back
-    /// under a new id: the old one is recorded as removed, and other tabs keep it so.
-    pub(super) fn restore_message(
-        &self,
-        from: &ConversationId,
-        mut message: Message,
-        position: usize,
-    ) {
-        let old_id = std::mem::replace(&mut message.id, MessageId(new_id()));
+    /// Puts deleted messages back in conversation `from`, and shows the path as it was.
+    /// They come back under new ids: the old ones are recorded as removed, and other
+    /// tabs keep them so.
+    pub(super) fn restore_messages(&self, from: &ConversationId, removed: Removed) {
         let put_back = |c: &mut Conversation| {
-            if let Some(summary) = &mut c.summary {
-                if summary.covers_through == old_id {
-                    summary.covers_through = message.id.clone();
-                }
-            }
-            c.messages
-                .insert(position.min(c.messages.len()), message.clone());
             c.updated_at = now_ms();
+            c.restore(removed.clone(), &mut new_id);
         };
         if self.conversation.with_untracked(|c| &c.id == from) {
             self.conversation.update(put_back);

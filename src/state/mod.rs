@@ -20,6 +20,7 @@ use crate::core::models::ModelInfo;
 use crate::core::persist::{self, Index};
 use crate::core::settings::{Overrides, Settings};
 use crate::core::tokens::TokenCache;
+use crate::core::tree::Versions;
 use crate::platform::clock::{new_id, now_ms};
 use crate::platform::storage::{self, StorageError};
 use crate::platform::tokenizer::Tokenizer;
@@ -77,6 +78,8 @@ pub struct ChatState {
     draft_revision: StoredValue<u64>,
     /// The conversation list, newest first.
     pub index: RwSignal<Index>,
+    /// Which version each message with other versions on the shown path is.
+    pub forks: Memo<Vec<(MessageId, Versions)>>,
     /// The user message being edited in place.
     pub editing: RwSignal<Option<MessageId>>,
     /// The last deleted conversation, restorable for a while.
@@ -125,6 +128,7 @@ impl ChatState {
                 })
             })
         });
+        let forks = Memo::new(move |_| conversation.with(Conversation::forks));
         let has_quarantine = loaded.set_aside;
         let state = ChatState {
             settings,
@@ -154,6 +158,7 @@ impl ChatState {
             index: RwSignal::new(loaded.index),
             deleted: RwSignal::new(None),
             undo_timer: StoredValue::new_local(None),
+            forks,
             editing: RwSignal::new(None),
             last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
@@ -400,15 +405,24 @@ impl ChatState {
     /// Starts an empty conversation; the current one stays stored, and a reply it is
     /// receiving goes on in the background.
     pub fn new_chat(&self) {
+        self.open_new(Conversation::new(ConversationId(new_id()), now_ms()));
+    }
+
+    /// Opens `conversation`, made just now (a new chat, a fork), and stores it if it holds
+    /// anything.
+    pub fn open_new(&self, conversation: Conversation) {
         self.save();
         self.keep_reply_going();
-        let conversation = Conversation::new(ConversationId(new_id()), now_ms());
+        let worth = persist::worth_storing(&conversation);
         self.index
             .update(|i| i.current = Some(conversation.id.clone()));
         let index = self.index.with_untracked(persist::encode);
         let result = self.write_tracked(persist::INDEX_KEY, index);
         self.conversation.set(conversation);
         self.report(result);
+        if worth {
+            self.save();
+        }
     }
 
     /// Stops the streaming reply, in whichever conversation; its partial text is kept.

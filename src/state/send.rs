@@ -36,17 +36,15 @@ impl ChatState {
         self.request_reply();
     }
 
-    /// Sends a failed user message again, or regenerates a reply that was cut off (the
-    /// partial text is replaced by the new reply).
+    /// Sends a failed user message again, or regenerates a reply: the new reply is
+    /// another version beside the one there was, which stays.
     pub fn retry(&self, id: MessageId) {
         if self.is_busy() {
             return;
         }
         self.conversation
             .update(|c| match c.messages.iter().position(|m| m.id == id) {
-                Some(i) if c.messages[i].role == Role::Assistant => {
-                    c.remove_messages(|j, _| j == i);
-                }
+                Some(i) if c.messages[i].role == Role::Assistant => c.leave_path_at(i),
                 _ => c.mark_resent(&id),
             });
         self.request_reply();

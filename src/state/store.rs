@@ -2,8 +2,6 @@
 //! with the rule that a value that cannot be read is quarantined, never overwritten —
 //! except the API key, which is never copied: an unreadable one is removed.
 
-use serde::de::DeserializeOwned;
-
 use crate::core::conversation::Conversation;
 use crate::core::persist::{self, Index, Unreadable};
 use crate::core::settings::Settings;
@@ -131,7 +129,7 @@ fn rebuild_index(keys: &[String]) -> Index {
 /// Decodes `key`. A value that cannot be decoded is copied to a quarantine key (so a
 /// later write cannot destroy it) and described in `problems`; the API key is removed
 /// instead, and the user asked for it again.
-fn read<T: DeserializeOwned>(key: &str, what: &str, problems: &mut Vec<String>) -> Option<T> {
+fn read<T: persist::Stored>(key: &str, what: &str, problems: &mut Vec<String>) -> Option<T> {
     let text = storage::get(key)?;
     match persist::decode(&text) {
         Ok(value) => Some(value),

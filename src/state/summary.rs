@@ -74,7 +74,7 @@ impl ChatState {
             ) {
                 SummaryVerdict::Accept(text) => {
                     self.edit_conversation(id, true, |c| {
-                        c.summary = Some(Summary {
+                        c.set_summary(Summary {
                             text,
                             covers_through,
                             created_at: now_ms(),

@@ -54,11 +54,27 @@ pub fn ContextInspector() -> impl IntoView {
         )
     };
     let has_summary = move || state.conversation.with(|c| c.summary.is_some());
+    // With versions, only the path on screen is sent.
+    let path_note = move || {
+        state.conversation.with(|c| {
+            let forks = state.forks.with(|f| f.len());
+            (!c.branches.is_empty()).then(|| {
+                format!(
+                    "Only the versions shown in the chat are sent ({} message{} on this path, {forks} with other versions); the {} message{} on other versions are not.",
+                    c.messages.len(),
+                    if c.messages.len() == 1 { "" } else { "s" },
+                    c.branches.len(),
+                    if c.branches.len() == 1 { "" } else { "s" },
+                )
+            })
+        })
+    };
     view! {
         <aside class="inspector" aria-label="Context inspector" tabindex="0">
             <h2>"Context inspector"</h2>
             <ConversationStats />
             <h3>"Messages"</h3>
+            {move || path_note().map(|n| view! { <p class="help" data-testid="path-note">{n}</p> })}
             <table class="plan">
                 <thead><tr><th>"Role"</th><th>"Message"</th><th>"Tokens"</th><th>"Context"</th></tr></thead>
                 <tbody>

@@ -23,7 +23,13 @@ pub fn ConversationStats() -> impl IntoView {
     view! {
         <dl class="stats">
             <dt>"Messages"</dt>
-            <dd>{move || figures().messages}</dd>
+            <dd data-testid="message-count">{move || {
+                let f = figures();
+                match f.other_versions {
+                    0 => f.messages.to_string(),
+                    n => format!("{} shown · {n} on other versions (their usage is counted below)", f.messages),
+                }
+            }}</dd>
             <dt>"Next request"</dt>
             <dd>{move || format!("{}{} tokens", if approx() { "≈" } else { "" }, tokens(figures().next_request_tokens))}</dd>
             <dt>"Last request"</dt>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::versions::Versions;
 use crate::core::message::{Message, MessageStatus, Recovery, Role};
 use crate::core::models::ModelInfo;
 use crate::core::stats::{format_count, message_cost};
@@ -50,8 +51,15 @@ pub fn MessageActions(
     if message.status == MessageStatus::Streaming {
         return ().into_any();
     }
+    // Deleting a message that others follow asks whether they go too.
+    let asking = RwSignal::new(None::<usize>);
+    let on_delete = move |_| match state.messages_below(&id.get_value()) {
+        0 => state.delete_message(&id.get_value(), false),
+        n => asking.set(Some(n)),
+    };
     view! {
         <div class="message-actions">
+            <Versions id=message.id.clone() />
             <Show when=move || recoverable && is_last() && idle()>
                 <span class="recovery">
                 <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
@@ -72,7 +80,24 @@ pub fn MessageActions(
             <button type="button" class="quiet pin" aria-pressed=pinned.to_string() on:click=move |_| state.toggle_pin(&id.get_value())>
                 {if pinned { "Unpin" } else { "Pin" }}
             </button>
-            <button type="button" class="quiet" on:click=move |_| state.delete_message(&id.get_value())>"Delete"</button>
+            <button type="button" class="quiet" title="Start a new chat with the conversation up to here"
+                on:click=move |_| state.fork_at(&id.get_value())>"Fork"</button>
+            <Show when=move || asking.get().is_none() fallback=move || view! {
+                <span class="delete-choice" role="group" aria-label="Delete which messages">
+                    <button type="button" on:click=move |_| { asking.set(None); state.delete_message(&id.get_value(), false) }>
+                        "Delete this message only"
+                    </button>
+                    <button type="button" class="danger" on:click=move |_| { asking.set(None); state.delete_message(&id.get_value(), true) }>
+                        {move || match asking.get().unwrap_or(0) {
+                            1 => "Delete it and the message below".to_string(),
+                            n => format!("Delete it and the {n} messages below"),
+                        }}
+                    </button>
+                    <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                </span>
+            }>
+                <button type="button" class="quiet" on:click=on_delete>"Delete"</button>
+            </Show>
             <button type="button" class="quiet" aria-expanded=move || show_details.get().to_string()
                 on:click=move |_| show_details.update(|s| *s = !*s)>"Details"</button>
             <Show when=move || show_details.get()>

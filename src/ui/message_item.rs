@@ -111,6 +111,7 @@ pub fn MessageItem(
     };
     let body = message.clone();
     let editor_id = id.clone();
+    let keys_id = id.clone();
     view! {
         <li
             class="message"
@@ -118,6 +119,7 @@ pub fn MessageItem(
             data-status=message.status.as_str()
             data-context=fate
             data-id=id.0.clone()
+            on:keydown=move |ev| super::versions::on_keydown(state, &keys_id, &ev)
         >
             <div class="who">
                 {who}

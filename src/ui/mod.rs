@@ -29,3 +29,4 @@ pub mod theme_toggle;
 pub mod thinking;
 pub mod transfer_panel;
 pub mod undo_toast;
+pub mod versions;

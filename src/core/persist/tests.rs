@@ -8,7 +8,7 @@ fn values_round_trip_in_an_envelope() {
     let mut c = Conversation::new(ConversationId("c1".into()), 1.0);
     c.push_user(Message::user(MessageId("m1".into()), "héllo 🙂", 2.0));
     let text = encode(&c);
-    assert!(text.starts_with("{\"v\":1,\"data\":"));
+    assert!(text.starts_with("{\"v\":2,\"data\":"));
     assert_eq!(decode::<Conversation>(&text).unwrap(), c);
     let s = Settings::default();
     assert_eq!(decode_settings(&encode(&s)).unwrap(), s);

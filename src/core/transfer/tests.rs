@@ -205,11 +205,11 @@ fn errors_name_the_entry_and_the_field() {
 fn export_file_errors() {
     assert_eq!(
         error(r#"{"format":"mnemo","v":9,"conversations":[]}"#),
-        "this file was written by a newer Mnemo (schema 9); this one reads up to schema 1"
+        "this file was written by a newer Mnemo (schema 9); this one reads up to schema 2"
     );
     assert_eq!(
         error(r#"{"v":9,"data":{}}"#),
-        "this file was written by a newer Mnemo (schema 9); this one reads up to schema 1"
+        "this file was written by a newer Mnemo (schema 9); this one reads up to schema 2"
     );
     assert_eq!(
         error(r#"{"format":"other","v":1,"conversations":[]}"#),

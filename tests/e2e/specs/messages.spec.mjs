@@ -1,8 +1,7 @@
 // Owns the messages spec: the actions under a message (Copy, Edit & resend, Regenerate,
-// Delete, Pin, Details), markdown in replies, and exporting and importing conversations.
+// Fork, Delete, Pin, Details), markdown in replies, and exporting and importing conversations.
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { chatRequests } from '../fixtures/servers.mjs';
 import { NAV, STORAGE, UI } from '../fixtures/chat_page.mjs';
 import { closeSession, openSession } from '../fixtures/session.mjs';
@@ -69,6 +68,12 @@ function answerDialogs(accept) {
   return { messages, off: () => chat.page.off('dialog', handler) };
 }
 
+/** The texts of every message of the open conversation as stored, every version, sorted. */
+async function chatStoredEverything() {
+  const c = await chat.storedConversation();
+  return [...c.messages, ...(c.branches ?? [])].map((m) => m.content).sort();
+}
+
 /** Wait until the transcript has `count` messages and the last is a finished reply. */
 async function waitForReplyAt(count) {
   return chat.waitUntil(
@@ -80,8 +85,6 @@ async function waitForReplyAt(count) {
     { timeout: 15_000, message: `a finished reply as message ${count}` },
   );
 }
-
-const replacesQuestion = (n) => `Resending replaces the ${n} message(s) after this one with a new reply. Continue?`;
 
 describe('message actions', { timeout: 240_000 }, () => {
   it('Copy puts the message text on the clipboard: the user text, and the reply as markdown source', async () => {
@@ -100,10 +103,10 @@ describe('message actions', { timeout: 240_000 }, () => {
   it('each message offers the actions that apply to it', async () => {
     await talk('First question', 'Second question');
     const { actions: a } = NAV;
-    assert.deepEqual(await actionNames(0), [a.copy, a.edit, a.pin, a.delete, a.details]);
-    assert.deepEqual(await actionNames(1), [a.copy, a.pin, a.delete, a.details], 'no Regenerate on an older reply');
-    assert.deepEqual(await actionNames(2), [a.copy, a.edit, a.pin, a.delete, a.details]);
-    assert.deepEqual(await actionNames(3), [a.copy, a.regenerate, a.pin, a.delete, a.details]);
+    assert.deepEqual(await actionNames(0), [a.copy, a.edit, a.pin, a.fork, a.delete, a.details]);
+    assert.deepEqual(await actionNames(1), [a.copy, a.pin, a.fork, a.delete, a.details], 'no Regenerate on an older reply');
+    assert.deepEqual(await actionNames(2), [a.copy, a.edit, a.pin, a.fork, a.delete, a.details]);
+    assert.deepEqual(await actionNames(3), [a.copy, a.regenerate, a.pin, a.fork, a.delete, a.details]);
   });
 
   it('Edit & resend on the last message (its reply deleted) asks nothing and sends the new text', async () => {
@@ -134,10 +137,10 @@ describe('message actions', { timeout: 240_000 }, () => {
     browser.assertNoErrors();
   });
 
-  it('Edit & resend on the last user message asks before replacing its reply', async () => {
+  it('Edit & resend on the last user message asks nothing: the old question and reply stay as a version', async () => {
     servers.mock.configure({ queue: [{ replyText: 'Old reply.' }, { replyText: 'New reply.' }] });
     await talk('Question to edit');
-    const dialogs = answerDialogs(true);
+    const dialogs = answerDialogs(false);
     try {
       await action(0, NAV.actions.edit).click();
       await chat.messageEditor.fill('Question, edited once more');
@@ -146,7 +149,7 @@ describe('message actions', { timeout: 240_000 }, () => {
         timeout: 15_000,
         message: 'the new reply',
       });
-      assert.deepEqual(dialogs.messages, [{ type: 'confirm', message: replacesQuestion(1) }]);
+      assert.deepEqual(dialogs.messages, [], 'nothing is asked: nothing is replaced');
     } finally {
       dialogs.off();
     }
@@ -157,6 +160,8 @@ describe('message actions', { timeout: 240_000 }, () => {
     assert.deepEqual(chatRequests(servers.mock)[1].body.messages.slice(1), [
       { role: 'user', content: 'Question, edited once more' },
     ]);
+    const stored = await chatStoredEverything();
+    assert.deepEqual(stored, ['New reply.', 'Old reply.', 'Question to edit', 'Question, edited once more']);
   });
 
   it(
@@ -185,64 +190,34 @@ describe('message actions', { timeout: 240_000 }, () => {
     },
   );
 
-  it('Edit on an earlier message: dismissing the confirmation changes nothing', async () => {
-    const before = await talk('First question', 'Second question');
-    const stored = await chat.stored(`${STORAGE.conversationPrefix}${(await chat.storedIndex()).current}`);
-    const dialogs = answerDialogs(false);
-    try {
-      await action(0, NAV.actions.edit).click();
-      await chat.messageEditor.fill('First question, edited');
-      await chat.saveEditButton.click();
-      await chat.waitUntil(() => dialogs.messages.length > 0, { timeout: 5_000, message: 'the confirmation' });
-      assert.deepEqual(dialogs.messages, [{ type: 'confirm', message: replacesQuestion(3) }]);
-      await sleep(300);
-      assert.equal(chatRequests(servers.mock).length, 2, 'nothing was sent');
-      assert.equal(await chat.messageEditor.inputValue(), 'First question, edited', 'the edit is still there to change');
-      await chat.button(UI.buttons.cancel).click();
-      await chat.messageEditor.waitFor({ state: 'detached', timeout: 5_000 });
-    } finally {
-      dialogs.off();
-    }
-    assert.deepEqual(await chat.messages(), before);
-    assert.equal(
-      await chat.stored(`${STORAGE.conversationPrefix}${(await chat.storedIndex()).current}`),
-      stored,
-      'the stored conversation is unchanged',
-    );
-    browser.assertNoErrors();
-  });
-
-  it('Edit on an earlier message: accepting replaces the later messages with the new reply', async () => {
+  it('Edit on an earlier message sends only what came before it, and keeps the later messages as the previous version', async () => {
     await talk('First question', 'Second question');
-    const dialogs = answerDialogs(true);
-    try {
-      await action(0, NAV.actions.edit).click();
-      await chat.messageEditor.fill('First question, edited');
-      await chat.saveEditButton.click();
-      await chat.waitUntil(() => chatRequests(servers.mock).length === 3, { timeout: 10_000, message: 'the new request' });
-      const messages = await waitForReplyAt(2);
-      assert.deepEqual(dialogs.messages, [{ type: 'confirm', message: replacesQuestion(3) }]);
-      const request = chatRequests(servers.mock)[2];
-      assert.deepEqual(
-        request.body.messages.map((m) => [m.role, m.content]),
-        [
-          ['system', UI.defaultSystemPrompt],
-          ['user', 'First question, edited'],
-        ],
-        'the request ends with the edited text and carries nothing that came after it',
-      );
-      assert.deepEqual(messages, [
-        { role: 'user', status: 'complete', text: 'First question, edited' },
-        { role: 'assistant', status: 'complete', text: request.reply },
-      ]);
-    } finally {
-      dialogs.off();
-    }
-    const stored = await chat.storedConversation();
+    const before = await chat.messages();
+    await action(0, NAV.actions.edit).click();
+    await chat.messageEditor.fill('First question, edited');
+    await chat.saveEditButton.click();
+    await chat.waitUntil(() => chatRequests(servers.mock).length === 3, { timeout: 10_000, message: 'the new request' });
+    const messages = await waitForReplyAt(2);
+    const request = chatRequests(servers.mock)[2];
     assert.deepEqual(
-      stored.messages.map((m) => m.content),
-      ['First question, edited', chatRequests(servers.mock)[2].reply],
+      request.body.messages.map((m) => [m.role, m.content]),
+      [
+        ['system', UI.defaultSystemPrompt],
+        ['user', 'First question, edited'],
+      ],
+      'the request ends with the edited text and carries nothing that came after it',
     );
+    assert.deepEqual(messages, [
+      { role: 'user', status: 'complete', text: 'First question, edited' },
+      { role: 'assistant', status: 'complete', text: request.reply },
+    ]);
+    const stored = await chat.storedConversation();
+    assert.deepEqual(stored.messages.map((m) => m.content), ['First question, edited', request.reply]);
+    await item(0).getByRole('button', { name: 'Previous version', exact: true }).click();
+    await chat.waitUntil(async () => JSON.stringify(await chat.messages()) === JSON.stringify(before), {
+      timeout: 5_000,
+      message: 'the original four messages',
+    });
     browser.assertNoErrors();
   });
 
@@ -256,7 +231,7 @@ describe('message actions', { timeout: 240_000 }, () => {
     assert.equal(chatRequests(servers.mock).length, 1);
   });
 
-  it('Regenerate replaces the last reply with a new one', async () => {
+  it('Regenerate shows a new reply; the one it replaced stays as the previous version', async () => {
     servers.mock.configure({
       queue: [{ replyText: 'First reply.' }, { replyText: 'Second reply.' }, { replyText: 'Regenerated reply.' }],
     });
@@ -284,6 +259,11 @@ describe('message actions', { timeout: 240_000 }, () => {
       (await chat.storedConversation()).messages.map((m) => m.content),
       ['Q1', 'First reply.', 'Q2', 'Regenerated reply.'],
     );
+    assert.deepEqual(
+      (await chat.storedConversation()).branches.map((m) => m.content),
+      ['Second reply.'],
+      'the earlier reply is kept',
+    );
     browser.assertNoErrors();
   });
 
@@ -291,6 +271,8 @@ describe('message actions', { timeout: 240_000 }, () => {
     servers.mock.configure({ queue: [{ replyText: 'Reply to delete.' }, { replyText: 'Reply to keep.' }] });
     await talk('Keep me', 'Keep me too');
     await action(1, NAV.actions.delete).click();
+    // Messages follow it: Delete asks whether they go too.
+    await item(1).getByRole('button', { name: 'Delete this message only', exact: true }).click();
     const expected = [
       { role: 'user', status: 'complete', text: 'Keep me' },
       { role: 'user', status: 'complete', text: 'Keep me too' },

@@ -229,6 +229,7 @@ describe('deleting', { timeout: 120_000 }, () => {
     assert.equal(before.length, 4);
 
     await chat.messageAction(chat.userItem('Keep every word of this.'), NAV.actions.delete).click();
+    await chat.userItem('Keep every word of this.').getByRole('button', { name: 'Delete this message only', exact: true }).click();
     await chat.waitUntil(async () => (await chat.messages()).length === 3, { timeout: 5_000, message: 'the message gone' });
     await chat.undoToast.waitFor({ timeout: 5_000 });
     assert.equal((await chat.undoToast.innerText()).replace(/\s+/g, ' ').trim(), 'Deleted a message. Undo');
