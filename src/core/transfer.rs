@@ -103,7 +103,7 @@ pub fn export_file(conversations: &[Conversation], set_aside: &[SetAside]) -> St
         .filter(|s| persist::may_copy(&s.key))
         .cloned()
         .collect();
-    serde_json::to_string_pretty(&Export {
+    serde_json::to_string(&Export {
         format: FORMAT,
         v: SCHEMA_VERSION,
         conversations,
