@@ -57,14 +57,13 @@ pub fn ContextInspector() -> impl IntoView {
     // With versions, only the path on screen is sent.
     let path_note = move || {
         state.conversation.with(|c| {
-            let forks = state.forks.with(|f| f.len());
-            (!c.branches.is_empty()).then(|| {
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let (shown, other) = (c.messages.len(), c.branches.len());
+            (other > 0).then(|| {
                 format!(
-                    "Only the versions shown in the chat are sent ({} message{} on this path, {forks} with other versions); the {} message{} on other versions are not.",
-                    c.messages.len(),
-                    if c.messages.len() == 1 { "" } else { "s" },
-                    c.branches.len(),
-                    if c.branches.len() == 1 { "" } else { "s" },
+                    "Only the versions shown in the chat are sent: the {shown} message{} of this path. The {other} message{} on other versions are kept, not sent.",
+                    plural(shown),
+                    plural(other),
                 )
             })
         })

@@ -17,6 +17,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Ctrl+Enter in the message editor",
         "Save the edit and resend",
     ),
+    (
+        "Alt+← Alt+→ on a message with versions",
+        "Show its previous or next version",
+    ),
     ("Ctrl+Shift+O", "New chat"),
     ("Ctrl+, (⌘+, on a Mac)", "Open Settings"),
     ("Tab on the first key press", "Skip to the message box"),

@@ -160,6 +160,7 @@ describe('keyboard shortcuts', { timeout: 180_000 }, () => {
       ['Esc', 'Stop the reply that is streaming'],
       ['↑ in an empty message box', 'Edit your last message'],
       ['Ctrl+Enter in the message editor', 'Save the edit and resend'],
+      ['Alt+← Alt+→ on a message with versions', 'Show its previous or next version'],
       ['Ctrl+Shift+O', 'New chat'],
       ['Ctrl+, (⌘+, on a Mac)', 'Open Settings'],
       ['Tab on the first key press', 'Skip to the message box'],
