@@ -86,11 +86,19 @@ impl ChatState {
     /// Deletes one message of the shown path, and with `subtree` every message below it;
     /// [`ChatState::undo_delete`] puts them back for a while.
     pub fn delete_message(&self, id: &MessageId, subtree: bool) {
-        if self.streaming.with_untracked(|s| s.is_some()) && subtree {
-            return;
-        }
-        if self.streaming.with_untracked(|s| s.as_ref() == Some(id)) {
-            return;
+        // The reply that is arriving stays until it ends or is stopped.
+        if let Some(arriving) = self.streaming.get_untracked() {
+            let hit = &arriving == id
+                || (subtree
+                    && self
+                        .conversation
+                        .with_untracked(|c| c.descendants(id).contains(&arriving)));
+            if hit {
+                self.notify(
+                    "The reply that is arriving cannot be deleted: stop it first (Esc).".into(),
+                );
+                return;
+            }
         }
         let mut removed = None;
         self.conversation.update(|c| {

@@ -481,3 +481,18 @@ mod props {
         }
     }
 }
+
+#[test]
+fn the_stored_schema_1_fixture_becomes_one_path_with_its_messages_unchanged() {
+    let text = include_str!("../../../tests/fixtures/conversation-v1.json");
+    let old: serde_json::Value = serde_json::from_str(text).unwrap();
+    let c: Conversation = persist::decode(text).unwrap();
+    let old_messages = old["data"]["messages"].as_array().unwrap();
+    assert_eq!(c.messages.len(), old_messages.len());
+    for (m, o) in c.messages.iter().zip(old_messages) {
+        assert_eq!(m.id.0, o["id"].as_str().unwrap());
+        assert_eq!(m.content, o["content"].as_str().unwrap());
+    }
+    assert!(c.branches.is_empty());
+    assert_tree(&c);
+}

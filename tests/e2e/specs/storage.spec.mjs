@@ -103,7 +103,7 @@ async function expectUsable(chat, text) {
 }
 
 const CORRUPT = '{"v":1,"data":{"broken"';
-const FUTURE_REASON = 'it was written by a newer version of Mnemo (schema 99, this one reads up to 1)';
+const FUTURE_REASON = 'it was written by a newer version of Mnemo (schema 99, this one reads up to 2)';
 const DRAFT = 'An unfinished thought about oolong and';
 
 /**
@@ -251,7 +251,7 @@ describe('storage', { timeout: 300_000 }, () => {
     };
     const setAside = await download(UI.buttons.exportSetAside);
     assert.equal(setAside.name, 'mnemo-set-aside.json');
-    assert.deepEqual(setAside.json, { format: 'mnemo', v: 1, conversations: [], set_aside: [{ key: copy, value: CORRUPT }] });
+    assert.deepEqual(setAside.json, { format: 'mnemo', v: 2, conversations: [], set_aside: [{ key: copy, value: CORRUPT }] });
 
     const all = await download(UI.buttons.exportAll);
     assert.equal(all.name, 'mnemo-conversations.json');
@@ -291,7 +291,10 @@ describe('storage', { timeout: 300_000 }, () => {
     assert.equal(request.reply, 'Your name is Priya.', 'the old messages are sent as history');
     const stored = await chat.storedConversation(data.id);
     assert.equal(stored.messages.length, 4);
-    assert.deepEqual(stored.messages.slice(0, 2), data.messages, 'the old messages are kept as they were');
+    // Schema 2 gives each message its parent: a version 1 conversation is one path.
+    const linked = data.messages.map((m, i) => (i === 0 ? m : { ...m, parent: data.messages[i - 1].id }));
+    assert.deepEqual(stored.messages.slice(0, 2), linked, 'the old messages are kept as they were, as one path');
+    assert.equal(stored.branches, undefined, 'with no other versions');
     browser.assertNoErrors();
   });
 

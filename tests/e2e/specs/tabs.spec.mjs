@@ -176,21 +176,40 @@ describe('tabs', { timeout: 180_000 }, () => {
     assert.deepEqual(Object.keys(await a.storage()).filter((k) => k.startsWith(STORAGE.conversationPrefix)), [
       `${STORAGE.conversationPrefix}${id}`,
     ]);
+    // Which tab took in the other's question before sending its own decides whether the
+    // second question follows the first or stands beside it as a version; either way each
+    // tab shows its own question and reaches the other's.
     for (const [name, tab] of [['A', a], ['B', b]]) {
-      const own = trimmed(turns([...inTurn, atOnce[name]]));
-      assert.deepEqual(shown(await settled(tab, 8)), own, `tab ${name} shows its own question and the turns before it`);
       const other = name === 'A' ? atOnce.B : atOnce.A;
-      const first = (await tab.items.nth(6).locator('.version-number').innerText()).trim() === '1 / 2';
-      const flip = tab.items.nth(6).getByRole('button', { name: first ? 'Next version' : 'Previous version', exact: true });
-      await flip.click();
-      await tab.waitUntil(async () => (await tab.messages())[6]?.text === other, {
-        timeout: 5_000,
-        message: `tab ${name} reaches the other tab's question`,
-      });
+      const all = await tab.waitUntil(
+        async () => {
+          const list = await tab.messages();
+          const done = list.every((m) => m.status === 'complete') && list.at(-1)?.role === 'assistant';
+          return done && list.some((m) => m.text === atOnce[name]) ? list : null;
+        },
+        { timeout: 20_000, message: `tab ${name} shows its own question, answered` },
+      );
+      assert.deepEqual(shown(all).slice(0, 6), trimmed(expected.slice(0, 6)), `tab ${name}: the turns taken in order`);
+      if (!all.some((m) => m.text === other)) {
+        const switcher = tab.transcript.locator('.versions').first();
+        await switcher.waitFor({ timeout: 5_000 });
+        const first = (await switcher.locator('.version-number').innerText()).trim().startsWith('1 /');
+        await switcher.getByRole('button', { name: first ? 'Next version' : 'Previous version', exact: true }).click();
+        await tab.waitUntil(async () => (await tab.messages()).some((m) => m.text === other), {
+          timeout: 5_000,
+          message: `tab ${name} reaches the other tab's question`,
+        });
+      }
     }
     for (const [name, tab] of [['A', a], ['B', b]]) {
       await tab.reload();
-      const all = await settled(tab, 8);
+      const all = await tab.waitUntil(
+        async () => {
+          const list = await tab.messages();
+          return list.length >= 8 && list.every((m) => m.status === 'complete') ? list : null;
+        },
+        { timeout: 10_000, message: `tab ${name} after a reload` },
+      );
       assert.deepEqual(shown(all).slice(0, 6), trimmed(expected.slice(0, 6)), `tab ${name} after a reload`);
     }
     browser.assertNoErrors();
