@@ -5,7 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::conversation::Conversation;
 use super::message::{Message, MessageId, Role};
@@ -20,7 +20,7 @@ pub use summary::{
 };
 
 /// How the history is fitted into the budget.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemoryStrategy {
     /// Send everything; warn when it no longer fits the model.
@@ -32,6 +32,12 @@ pub enum MemoryStrategy {
     /// Like the window, and messages that leave it are folded into a rolling summary.
     Summary,
 }
+
+super::names::by_name!(MemoryStrategy, [
+    "full_history" => MemoryStrategy::FullHistory,
+    "sliding_window" => MemoryStrategy::SlidingWindow,
+    "summary" => MemoryStrategy::Summary,
+]);
 
 impl MemoryStrategy {
     pub const ALL: [MemoryStrategy; 3] = [

@@ -16,7 +16,7 @@ impl std::fmt::Display for MessageId {
 }
 
 /// Who wrote a message, in the API's words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     System,
@@ -35,9 +35,10 @@ impl Role {
     }
 }
 
-/// How a message ended up.
+/// How a message ended up. Stored as `{"state": "complete"}`, `{"state": "cutoff",
+/// "reason": …}`, `{"state": "failed", "error": …}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
+#[serde(tag = "state", rename_all = "lowercase", try_from = "StoredStatus")]
 pub enum MessageStatus {
     /// Written by the user, or a reply that finished normally.
     Complete,
@@ -54,8 +55,43 @@ pub enum MessageStatus {
     Failed { error: ApiError },
 }
 
+super::names::by_name!(Role, ["system" => Role::System, "user" => Role::User, "assistant" => Role::Assistant]);
+
+/// A status as stored, read as one flat record: serde's reader for internally tagged
+/// enums buffers every value in a generic form first, and would bring that machinery into
+/// the app for this one type.
+#[derive(Deserialize)]
+struct StoredStatus {
+    state: String,
+    #[serde(default)]
+    reason: Option<CutOffReason>,
+    #[serde(default)]
+    error: Option<ApiError>,
+}
+
+impl TryFrom<StoredStatus> for MessageStatus {
+    type Error = String;
+
+    fn try_from(stored: StoredStatus) -> Result<Self, String> {
+        let missing =
+            |field: &str| format!("missing field `{field}` for state \"{}\"", stored.state);
+        Ok(match stored.state.as_str() {
+            "complete" => MessageStatus::Complete,
+            "streaming" => MessageStatus::Streaming,
+            "stopped" => MessageStatus::Stopped,
+            "cutoff" => MessageStatus::CutOff {
+                reason: stored.reason.ok_or_else(|| missing("reason"))?,
+            },
+            "failed" => MessageStatus::Failed {
+                error: stored.error.ok_or_else(|| missing("error"))?,
+            },
+            other => return Err(format!("unknown state \"{other}\"")),
+        })
+    }
+}
+
 /// Why the model cut a reply off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CutOffReason {
     /// It reached the output limit (`finish_reason: "length"`).
@@ -63,6 +99,11 @@ pub enum CutOffReason {
     /// The provider's content filter stopped it (`finish_reason: "content_filter"`).
     ContentFilter,
 }
+
+super::names::by_name!(CutOffReason, [
+    "length" => CutOffReason::Length,
+    "content_filter" => CutOffReason::ContentFilter,
+]);
 
 impl CutOffReason {
     /// The cut-off a `finish_reason` means, if any.
@@ -332,5 +373,35 @@ mod tests {
         let user = Message::user(MessageId("u".into()), "hi", 1.0);
         assert_eq!(user.recovery(), []);
         assert_eq!(user.note(), None);
+    }
+
+    #[test]
+    fn statuses_are_read_as_they_were_always_written_and_bad_ones_say_why() {
+        let read = |text: &str| serde_json::from_str::<MessageStatus>(text);
+        for status in [
+            MessageStatus::Complete,
+            MessageStatus::Streaming,
+            MessageStatus::Stopped,
+            MessageStatus::CutOff {
+                reason: CutOffReason::ContentFilter,
+            },
+            MessageStatus::Failed {
+                error: ApiError::network("offline"),
+            },
+        ] {
+            let text = serde_json::to_string(&status).unwrap();
+            assert_eq!(read(&text).unwrap(), status, "{text}");
+        }
+        assert_eq!(
+            read(r#"{"state":"cutoff","reason":"length"}"#).unwrap(),
+            MessageStatus::CutOff {
+                reason: CutOffReason::Length
+            }
+        );
+        let error = |text: &str| read(text).unwrap_err().to_string();
+        assert!(error(r#"{"state":"lost"}"#).contains(r#"unknown state "lost""#));
+        assert!(error(r#"{"state":"cutoff"}"#).contains("missing field `reason`"));
+        assert!(error(r#"{"state":"failed"}"#).contains("missing field `error`"));
+        assert!(error(r#"{"reason":"length"}"#).contains("missing field `state`"));
     }
 }

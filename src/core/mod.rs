@@ -7,6 +7,7 @@ pub mod memory;
 pub mod message;
 pub mod meter;
 pub mod models;
+pub mod names;
 pub mod openai;
 pub mod order;
 pub mod persist;

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A tiktoken encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     /// gpt-4o, gpt-4.1, o-series, gpt-5.
@@ -18,6 +18,11 @@ pub enum Encoding {
     /// gpt-4, gpt-4-turbo, gpt-3.5-turbo.
     Cl100kBase,
 }
+
+super::names::by_name!(Encoding, [
+    "o200k_base" => Encoding::O200kBase,
+    "cl100k_base" => Encoding::Cl100kBase,
+]);
 
 impl Encoding {
     /// tiktoken's name for the encoding.

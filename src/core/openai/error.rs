@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The kind of failure: decides the hint shown and whether retrying can help.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// 401: the key is missing, wrong or revoked.
@@ -35,6 +35,22 @@ pub enum ErrorKind {
     /// Mnemo did not send: what must be sent is larger than the context budget.
     OverBudget,
 }
+
+crate::core::names::by_name!(ErrorKind, [
+    "auth" => ErrorKind::Auth,
+    "forbidden" => ErrorKind::Forbidden,
+    "model_not_found" => ErrorKind::ModelNotFound,
+    "not_found" => ErrorKind::NotFound,
+    "bad_request" => ErrorKind::BadRequest,
+    "context_too_long" => ErrorKind::ContextTooLong,
+    "rate_limited" => ErrorKind::RateLimited,
+    "quota" => ErrorKind::Quota,
+    "server" => ErrorKind::Server,
+    "network" => ErrorKind::Network,
+    "timeout" => ErrorKind::Timeout,
+    "aborted" => ErrorKind::Aborted,
+    "over_budget" => ErrorKind::OverBudget,
+]);
 
 /// The `code` of a network error that happened while the browser was offline. A code
 /// rather than a kind of its own, so that conversations holding such an error stay
