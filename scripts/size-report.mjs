@@ -22,10 +22,11 @@ const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // request that never reached its server (bisected by commit: the send loop's shaping and
 // learning +14 KB, the settings and picker UI +8 KB, the error and list readers +6 KB,
 // 3 KB won back by storing endpoints as plain strings and the settings' own model facts).
-// Raised to 390 KB when messages became a tree with versions and forks (385.5 KB, after
+// Raised to 380 KB when messages became a tree with versions and forks: +14.1 KB (after
 // 7.3 KB won back from the first build: one hash map type for the tree's lookups, the
-// versions last shown as a list, compact JSON exports).
-const SHELL_CEILING_GZIP = 390 * KB;
+// versions last shown as a list, compact JSON exports), then 7.2 KB taken out by reading
+// message statuses and unit enums without serde's generated machinery (379.0 KB).
+const SHELL_CEILING_GZIP = 380 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {
