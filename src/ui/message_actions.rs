@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::help_dialog::focus_composer;
 use super::versions::Versions;
 use crate::core::message::{Message, MessageStatus, Recovery, Role};
 use crate::core::models::ModelInfo;
@@ -53,16 +54,22 @@ pub fn MessageActions(
     }
     // Deleting a message that others follow asks whether they go too.
     let asking = RwSignal::new(None::<usize>);
+    // An action that replaces or removes this row leaves the keyboard in the message box.
+    let then_compose = move |act: &dyn Fn()| {
+        act();
+        focus_composer();
+    };
     let on_delete = move |_| match state.messages_below(&id.get_value()) {
-        0 => state.delete_message(&id.get_value(), false),
+        0 => then_compose(&|| state.delete_message(&id.get_value(), false)),
         n => asking.set(Some(n)),
     };
+    let retry = move |_| then_compose(&|| state.retry(id.get_value()));
     view! {
         <div class="message-actions">
             <Versions id=message.id.clone() />
             <Show when=move || recoverable && is_last() && idle()>
                 <span class="recovery">
-                <button type="button" on:click=move |_| state.retry(id.get_value())>"Retry"</button>
+                <button type="button" on:click=retry>"Retry"</button>
                 {if failed_user {
                     view! { <button type="button" on:click=move |_| state.edit_failed(id.get_value())>"Edit"</button> }.into_any()
                 } else {
@@ -75,19 +82,19 @@ pub fn MessageActions(
                 <button type="button" class="quiet" on:click=move |_| state.start_edit(id.get_value())>"Edit"</button>
             </Show>
             <Show when=move || complete_reply && is_last() && idle()>
-                <button type="button" class="quiet" on:click=move |_| state.retry(id.get_value())>"Regenerate"</button>
+                <button type="button" class="quiet" on:click=retry>"Regenerate"</button>
             </Show>
             <button type="button" class="quiet pin" aria-pressed=pinned.to_string() on:click=move |_| state.toggle_pin(&id.get_value())>
                 {if pinned { "Unpin" } else { "Pin" }}
             </button>
             <button type="button" class="quiet" title="Start a new chat with the conversation up to here"
-                on:click=move |_| state.fork_at(&id.get_value())>"Fork"</button>
+                on:click=move |_| then_compose(&|| state.fork_at(&id.get_value()))>"Fork"</button>
             <Show when=move || asking.get().is_none() fallback=move || view! {
                 <span class="delete-choice" role="group" aria-label="Delete which messages">
-                    <button type="button" on:click=move |_| { asking.set(None); state.delete_message(&id.get_value(), false) }>
+                    <button type="button" on:click=move |_| { asking.set(None); then_compose(&|| state.delete_message(&id.get_value(), false)) }>
                         "Delete this message only"
                     </button>
-                    <button type="button" class="danger" on:click=move |_| { asking.set(None); state.delete_message(&id.get_value(), true) }>
+                    <button type="button" class="danger" on:click=move |_| { asking.set(None); then_compose(&|| state.delete_message(&id.get_value(), true)) }>
                         {move || match asking.get().unwrap_or(0) {
                             1 => "Delete it and the message below".to_string(),
                             n => format!("Delete it and the {n} messages below"),

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::help_dialog::focus_composer;
 use crate::core::message::MessageId;
 use crate::state::ChatState;
 
@@ -27,6 +28,14 @@ pub fn MessageEditor(
             let _ = el.focus();
         }
     });
+    // Sent, the editor closes and the keyboard goes to the message box; refused (empty
+    // text, a reply still arriving), it stays in the editor.
+    let resend = move || {
+        state.resend_edited(&id.get_value(), text.get_untracked());
+        if state.editing.with_untracked(Option::is_none) {
+            focus_composer();
+        }
+    };
     view! {
         <div class="editor">
             <textarea aria-label="Edit message" aria-describedby="edit-help" rows="4" dir="auto" node_ref=input
@@ -38,12 +47,12 @@ pub fn MessageEditor(
                         state.editing.set(None);
                     } else if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
                         ev.prevent_default();
-                        state.resend_edited(&id.get_value(), text.get_untracked());
+                        resend();
                     }
                 }></textarea>
             <p id="edit-help" class="help">"Ctrl+Enter (⌘+Enter) saves and resends; Esc cancels."</p>
             <div class="message-actions">
-                <button type="button" class="primary" on:click=move |_| state.resend_edited(&id.get_value(), text.get_untracked())>
+                <button type="button" class="primary" on:click=move |_| resend()>
                     "Save & resend"
                 </button>
                 <button type="button" on:click=move |_| state.editing.set(None)>"Cancel"</button>

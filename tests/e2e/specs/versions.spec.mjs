@@ -70,6 +70,7 @@ describe('versions', { timeout: 240_000 }, () => {
     await chat.sendAndWait('Capital of France?');
     await editAndResend(0, 'Capital of Italy?');
     await shows(['Capital of Italy?', 'Rome.'], 'the edited question and its reply');
+    assert.equal((await chat.focused()).label, 'Message', 'the keyboard is back in the message box');
     assert.equal(await versionOf(0), '2 / 2');
     const sent = chatRequests(servers.mock)[1].body.messages.map((m) => m.content);
     assert.deepEqual(sent, [UI.defaultSystemPrompt, 'Capital of Italy?'], 'only the new version is sent');
@@ -96,8 +97,11 @@ describe('versions', { timeout: 240_000 }, () => {
     });
     await chat.sendAndWait('Count for me');
     for (const [n, reply] of [[2, 'Two.'], [3, 'Three.'], [4, 'Four.']]) {
-      await action(1, NAV.actions.regenerate).click();
+      // With the keyboard: Regenerate has the focus, Enter presses it.
+      await action(1, NAV.actions.regenerate).focus();
+      await chat.page.keyboard.press('Enter');
       await shows(['Count for me', reply], `regeneration ${n - 1}`);
+      assert.equal((await chat.focused()).label, 'Message', 'the keyboard waits in the message box');
       assert.equal(await versionOf(1), `${n} / ${n}`);
     }
     const requests = chatRequests(servers.mock);
