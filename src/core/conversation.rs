@@ -188,21 +188,35 @@ impl Conversation {
     }
 
     /// Ends a reply with `status`. A reply that ends with no text at all is removed
-    /// (there is nothing to keep), and a failure is then carried by the user message
-    /// it answered, so that message can be retried; only an empty reply the model cut
-    /// off stays, to say why nothing came.
-    pub fn finish_reply(&mut self, id: &MessageId, status: MessageStatus, now: f64) {
+    /// (there is nothing to keep); only an empty reply the model cut off stays, to say
+    /// why nothing came. When the removed reply was a new version (a regeneration), the
+    /// version before it is shown again, and a failure is returned for the caller to
+    /// report. Otherwise a failure is carried by the user message it answered, so that
+    /// message can be retried.
+    pub fn finish_reply(
+        &mut self,
+        id: &MessageId,
+        status: MessageStatus,
+        now: f64,
+    ) -> Option<ApiError> {
         self.updated_at = now;
-        let Some(index) = self.messages.iter().position(|m| &m.id == id) else {
-            return;
-        };
+        let index = self.messages.iter().position(|m| &m.id == id)?;
         let reply = &mut self.messages[index];
         // An empty reply the model cut off stays, so the user sees why nothing came.
         if !reply.content.is_empty() || matches!(status, MessageStatus::CutOff { .. }) {
             reply.status = status;
-            return;
+            return None;
         }
+        let parent = reply.parent.clone();
         self.remove_messages(|i, _| i == index);
+        // A regeneration that brought nothing: the version before it shows again.
+        if self.branches.iter().any(|m| m.parent == parent) {
+            self.follow_down();
+            return match status {
+                MessageStatus::Failed { error } => Some(error),
+                _ => None,
+            };
+        }
         if let MessageStatus::Failed { error } = status {
             if let Some(user) = self.messages[..index]
                 .iter_mut()
@@ -212,6 +226,7 @@ impl Conversation {
                 user.status = MessageStatus::Failed { error };
             }
         }
+        None
     }
 
     /// Marks a failed user message as pending again before it is resent.
@@ -647,5 +662,37 @@ mod tests {
         ours.merge_from(&theirs, None);
         assert_eq!(ours.removed_at.get(&MessageId("u1".into())), Some(&7.0));
         assert_eq!(ours.removed, vec![MessageId("u1".into())]);
+    }
+
+    #[test]
+    fn a_regeneration_that_brings_nothing_shows_the_reply_before_it_again() {
+        let mut c = conv();
+        c.push_user(Message::user(MessageId("u1".into()), "hi", 1.0));
+        c.push(reply("a1", "first answer", 2.0));
+        c.leave_path_at(1);
+        c.push(Message::pending_reply(MessageId("a2".into()), "m", 3.0));
+        let error = ApiError::network("offline");
+        let failed = MessageStatus::Failed {
+            error: error.clone(),
+        };
+        assert_eq!(
+            c.finish_reply(&MessageId("a2".into()), failed, 4.0),
+            Some(error)
+        );
+        let ids: Vec<_> = c.messages.iter().map(|m| m.id.0.as_str()).collect();
+        assert_eq!(ids, ["u1", "a1"], "the earlier reply is shown again");
+        assert_eq!(
+            c.messages[0].status,
+            MessageStatus::Complete,
+            "the question is fine"
+        );
+        // Stopped before anything came: the same, with nothing to report.
+        c.leave_path_at(1);
+        c.push(Message::pending_reply(MessageId("a3".into()), "m", 5.0));
+        assert_eq!(
+            c.finish_reply(&MessageId("a3".into()), MessageStatus::Stopped, 6.0),
+            None
+        );
+        assert_eq!(c.messages.last().map(|m| m.id.0.as_str()), Some("a1"));
     }
 }

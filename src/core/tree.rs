@@ -220,7 +220,7 @@ impl Conversation {
 
     /// Extends the shown path from its end: at each fork the version shown last there,
     /// else the newest.
-    fn follow_down(&mut self) {
+    pub(super) fn follow_down(&mut self) {
         loop {
             let key = self.messages.last().map(|m| m.id.clone());
             let chosen = &self.chosen;

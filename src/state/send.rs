@@ -125,9 +125,15 @@ impl ChatState {
         self.abort.set_value(None);
         self.retrying.set(None);
         let status = ending.status();
-        self.edit_conversation(&target.conversation, true, |c| {
+        let instead = self.edit_conversation(&target.conversation, true, |c| {
             c.finish_reply(&target.reply, status, now_ms())
         });
+        if let Some(error) = instead.flatten() {
+            self.notify(format!(
+                "The new version of the reply failed ({}); the one before it is shown. Regenerate tries again.",
+                error.message
+            ));
+        }
         self.streaming.set(None);
         if self
             .conversation

@@ -126,6 +126,25 @@ describe('versions', { timeout: 240_000 }, () => {
     browser.assertNoErrors();
   });
 
+  it('a regeneration that fails before any text shows the reply before it again, and says so', async () => {
+    servers.mock.configure({ queue: [{ replyText: 'The reply to keep.' }, { status: 401, errorMessage: 'Incorrect API key provided.' }] });
+    await chat.sendAndWait('Answer me');
+    await action(1, NAV.actions.regenerate).click();
+    await chat.noticeBanner.waitFor({ timeout: 10_000 });
+    const lines = await chat.noticeLines();
+    assert.ok(
+      lines.some((l) => l.startsWith('The new version of the reply failed (Incorrect API key provided.); the one before it is shown.')),
+      JSON.stringify(lines),
+    );
+    await shows(['Answer me', 'The reply to keep.'], 'the earlier reply, shown again');
+    assert.deepEqual((await chat.messages()).map((m) => m.status), ['complete', 'complete'], 'the question is not marked failed');
+    assert.equal(await versionOf(1), null, 'the empty version is not kept');
+    await chat.button(UI.buttons.dismiss).click();
+    // The browser logs the refused request itself; nothing else.
+    browser.assertNoErrors({ allow: [/status of 401/] });
+    browser.clearErrors();
+  });
+
   it('the chosen path survives a reload', async () => {
     servers.mock.configure({ queue: [{ replyText: 'First answer.' }, { replyText: 'Second answer.' }, { replyText: 'Later.' }] });
     await chat.sendAndWait('Question');
