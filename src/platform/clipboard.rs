@@ -1,4 +1,4 @@
-//! Copying text, and asking the user to confirm.
+//! Copying text to the clipboard.
 
 /// Puts `text` on the clipboard.
 ///
@@ -12,11 +12,4 @@ pub async fn copy(text: &str) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| super::storage::js_error_name(&e))
-}
-
-/// Asks a yes/no question with the browser's own dialog.
-pub fn confirm(question: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(question).ok())
-        .unwrap_or(false)
 }
