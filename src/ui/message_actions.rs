@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::help_dialog::focus_composer;
-use super::versions::Versions;
+use super::versions::{focus_in_message, Versions};
 use crate::core::message::{Message, MessageStatus, Recovery, Role};
 use crate::core::models::ModelInfo;
 use crate::core::stats::{format_count, message_cost};
@@ -59,9 +59,19 @@ pub fn MessageActions(
         act();
         focus_composer();
     };
+    // The choice takes the place of Delete: the keyboard goes to it, and back.
+    let ask = move |n: Option<usize>| {
+        asking.set(n);
+        let at = if n.is_some() {
+            ".delete-choice button"
+        } else {
+            "button.delete"
+        };
+        focus_in_message(id.get_value().0, vec![at.to_string()]);
+    };
     let on_delete = move |_| match state.messages_below(&id.get_value()) {
         0 => then_compose(&|| state.delete_message(&id.get_value(), false)),
-        n => asking.set(Some(n)),
+        n => ask(Some(n)),
     };
     let retry = move |_| then_compose(&|| state.retry(id.get_value()));
     view! {
@@ -90,7 +100,8 @@ pub fn MessageActions(
             <button type="button" class="quiet" title="Start a new chat with the conversation up to here"
                 on:click=move |_| then_compose(&|| state.fork_at(&id.get_value()))>"Fork"</button>
             <Show when=move || asking.get().is_none() fallback=move || view! {
-                <span class="delete-choice" role="group" aria-label="Delete which messages">
+                <span class="delete-choice" role="group" aria-label="Delete which messages"
+                    on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); ask(None) }>
                     <button type="button" on:click=move |_| { asking.set(None); then_compose(&|| state.delete_message(&id.get_value(), false)) }>
                         "Delete this message only"
                     </button>
@@ -100,10 +111,10 @@ pub fn MessageActions(
                             n => format!("Delete it and the {n} messages below"),
                         }}
                     </button>
-                    <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                    <button type="button" on:click=move |_| ask(None)>"Cancel"</button>
                 </span>
             }>
-                <button type="button" class="quiet" on:click=on_delete>"Delete"</button>
+                <button type="button" class="quiet delete" on:click=on_delete>"Delete"</button>
             </Show>
             <button type="button" class="quiet" aria-expanded=move || show_details.get().to_string()
                 on:click=move |_| show_details.update(|s| *s = !*s)>"Details"</button>

@@ -81,22 +81,39 @@ fn flip(state: ChatState, id: &MessageId, step: isize) {
     else {
         return;
     };
-    let wanted = if step < 0 { PREVIOUS } else { NEXT };
+    let (wanted, other) = if step < 0 {
+        (PREVIOUS, NEXT)
+    } else {
+        (NEXT, PREVIOUS)
+    };
+    focus_in_message(
+        shown,
+        vec![
+            format!("button[aria-label=\"{wanted}\"]:not(:disabled)"),
+            format!("button[aria-label=\"{other}\"]:not(:disabled)"),
+        ],
+    );
+}
+
+/// Once the frame is drawn, focuses the first element of message `id`'s row that
+/// matches one of `selectors`, tried in order (a row re-made by a change has lost the
+/// focus it had).
+pub fn focus_in_message(id: String, selectors: Vec<String>) {
     request_animation_frame(move || {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let Ok(Some(row)) = doc.query_selector(&format!("li.message[data-id=\"{shown}\"]")) else {
+        let Ok(Some(row)) = doc.query_selector(&format!("li.message[data-id=\"{id}\"]")) else {
             return;
         };
-        let button = |label: &str| {
-            row.query_selector(&format!("button[aria-label=\"{label}\"]:not(:disabled)"))
+        let found = selectors.iter().find_map(|s| {
+            row.query_selector(s)
                 .ok()
                 .flatten()
                 .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        };
-        if let Some(b) = button(wanted).or_else(|| button(if step < 0 { NEXT } else { PREVIOUS })) {
-            let _ = b.focus();
+        });
+        if let Some(el) = found {
+            let _ = el.focus();
         }
     });
 }

@@ -186,9 +186,19 @@ describe('versions', { timeout: 240_000 }, () => {
     await shows(['Q1', 'A1.', 'Q2', 'A2 again.']);
     const id = (await chat.storedIndex()).current;
 
+    const focusedText = () => chat.page.evaluate(() => document.activeElement?.innerText?.trim() ?? null);
     await action(1, NAV.actions.delete).click();
     const choice = item(1).getByRole('group', { name: 'Delete which messages' });
     await choice.waitFor();
+    await chat.waitUntil(async () => (await focusedText()) === 'Delete this message only', {
+      timeout: 2_000,
+      message: 'the keyboard on the choice',
+    });
+    await chat.page.keyboard.press('Escape');
+    await choice.waitFor({ state: 'detached', timeout: 2_000 });
+    await chat.waitUntil(async () => (await focusedText()) === 'Delete', { timeout: 2_000, message: 'the keyboard back on Delete' });
+    assert.deepEqual(await texts(), ['Q1', 'A1.', 'Q2', 'A2 again.'], 'Escape deletes nothing');
+    await action(1, NAV.actions.delete).click();
     await choice.getByRole('button', { name: 'Cancel', exact: true }).click();
     assert.deepEqual(await texts(), ['Q1', 'A1.', 'Q2', 'A2 again.'], 'Cancel deletes nothing');
 
