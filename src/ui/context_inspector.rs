@@ -61,9 +61,10 @@ pub fn ContextInspector() -> impl IntoView {
             let (shown, other) = (c.messages.len(), c.branches.len());
             (other > 0).then(|| {
                 format!(
-                    "Only the versions shown in the chat are sent: the {shown} message{} of this path. The {other} message{} on other versions are kept, not sent.",
+                    "Only the versions shown in the chat are sent: the {shown} message{} of this path. The {other} message{} on other versions {} kept, not sent.",
                     plural(shown),
                     plural(other),
+                    if other == 1 { "is" } else { "are" },
                 )
             })
         })

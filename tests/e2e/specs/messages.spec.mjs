@@ -68,12 +68,6 @@ function answerDialogs(accept) {
   return { messages, off: () => chat.page.off('dialog', handler) };
 }
 
-/** The texts of every message of the open conversation as stored, every version, sorted. */
-async function chatStoredEverything() {
-  const c = await chat.storedConversation();
-  return [...c.messages, ...(c.branches ?? [])].map((m) => m.content).sort();
-}
-
 /** Wait until the transcript has `count` messages and the last is a finished reply. */
 async function waitForReplyAt(count) {
   return chat.waitUntil(
@@ -160,7 +154,7 @@ describe('message actions', { timeout: 240_000 }, () => {
     assert.deepEqual(chatRequests(servers.mock)[1].body.messages.slice(1), [
       { role: 'user', content: 'Question, edited once more' },
     ]);
-    const stored = await chatStoredEverything();
+    const stored = await chat.storedTexts();
     assert.deepEqual(stored, ['New reply.', 'Old reply.', 'Question to edit', 'Question, edited once more']);
   });
 

@@ -58,12 +58,6 @@ async function editAndResend(index, text) {
   await chat.saveEditButton.click();
 }
 
-/** Every message of the stored conversation, shown or not: its texts, sorted. */
-async function storedTexts(id) {
-  const c = await chat.storedConversation(id);
-  return [...c.messages, ...(c.branches ?? [])].map((m) => m.content).sort();
-}
-
 describe('versions', { timeout: 240_000 }, () => {
   it('edit and resend keeps the original question and its reply, reachable by Previous version', async () => {
     servers.mock.configure({ queue: [{ replyText: 'Paris.' }, { replyText: 'Rome.' }] });
@@ -205,13 +199,13 @@ describe('versions', { timeout: 240_000 }, () => {
     await action(1, NAV.actions.delete).click();
     await choice.getByRole('button', { name: 'Delete it and the 3 messages below', exact: true }).click();
     await shows(['Q1'], 'the reply and every version below it are gone');
-    assert.deepEqual(await storedTexts(id), ['Q1']);
+    assert.deepEqual(await chat.storedTexts(id), ['Q1']);
     await chat.undoToast.waitFor({ timeout: 5_000 });
     assert.match(await chat.undoToast.innerText(), /Deleted 4 messages\./);
     await chat.button(NAV.undo).click();
     await shows(['Q1', 'A1.', 'Q2', 'A2 again.'], 'Undo shows the path as it was');
     assert.equal(await versionOf(3), '2 / 2');
-    assert.deepEqual(await storedTexts(id), ['A1.', 'A2 again.', 'A2.', 'Q1', 'Q2']);
+    assert.deepEqual(await chat.storedTexts(id), ['A1.', 'A2 again.', 'A2.', 'Q1', 'Q2']);
 
     // Deleting only the reply keeps what followed it.
     await action(1, NAV.actions.delete).click();
@@ -229,7 +223,10 @@ describe('versions', { timeout: 240_000 }, () => {
     const count = await chat.page.getByTestId('message-count').innerText();
     assert.match(count, /^2 shown · 1 on other versions/);
     const note = await chat.page.getByTestId('path-note').innerText();
-    assert.match(note, /Only the versions shown in the chat are sent/);
+    assert.equal(
+      note,
+      'Only the versions shown in the chat are sent: the 2 messages of this path. The 1 message on other versions is kept, not sent.',
+    );
     const payload = JSON.parse(await chat.page.getByTestId('next-request').innerText());
     assert.ok(!JSON.stringify(payload).includes('Old.'), 'the other version is not in the next request');
     browser.assertNoErrors();
@@ -289,15 +286,11 @@ describe('versions in two tabs', { timeout: 120_000 }, () => {
     await b.waitUntil(async () => (await b.messages()).at(-1)?.text === 'Answer to B.', { timeout: 15_000, message: 'B' });
 
     const all = ['Answer to B.', 'Question asked in B', 'Regenerated in A.', 'Shared question', 'Shared reply.'];
-    const everything = async (page) => {
-      const c = await page.storedConversation();
-      return [...c.messages, ...(c.branches ?? [])].map((m) => m.content).sort();
-    };
-    await a.waitUntil(async () => JSON.stringify(await everything(a)) === JSON.stringify(all), {
+    await a.waitUntil(async () => JSON.stringify(await a.storedTexts()) === JSON.stringify(all), {
       timeout: 10_000,
       message: 'every version stored',
     }).catch(async (e) => {
-      assert.deepEqual(await everything(a), all);
+      assert.deepEqual(await a.storedTexts(), all);
       throw e;
     });
     // Each tab shows its own path and reaches the other tab's version.
