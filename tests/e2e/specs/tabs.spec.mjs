@@ -166,7 +166,11 @@ describe('tabs', { timeout: 180_000 }, () => {
         return list.length === expected.length && list.every((m) => m.status.state === 'complete') ? list : null;
       },
       { timeout: 20_000, message: 'every message of both tabs stored' },
-    );
+    ).catch(async (e) => {
+      const list = await a.storedMessages(id);
+      const seen = list.map((m) => `${m.id} ${m.role} ${m.status.state} <- ${m.parent ?? '-'}: ${m.content.slice(0, 30)}`);
+      throw new Error(`${e.message}; stored:\n${seen.join('\n')}`);
+    });
     assert.deepEqual(sorted(all.map((m) => [m.role, m.content])), sorted(expected), 'the stored conversation has every message of both tabs');
     assert.deepEqual(pairs(await a.storedConversation(id)).slice(0, 6), expected.slice(0, 6), 'the turns taken in order stay in order');
     const ids = all.map((m) => m.id);
