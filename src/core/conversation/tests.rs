@@ -316,3 +316,24 @@ fn a_regeneration_that_brings_nothing_shows_the_reply_before_it_again() {
     );
     assert_eq!(c.messages.last().map(|m| m.id.0.as_str()), Some("a1"));
 }
+
+#[test]
+fn a_newer_copy_that_holds_a_reply_still_streaming_does_not_take_back_its_end() {
+    // Tab B saved last, but its copy of tab A's reply was taken in while it streamed.
+    let reply = |content: &str, status| Message {
+        content: content.into(),
+        status,
+        ..Message::pending_reply(MessageId("r".into()), "gpt-4o", 2.0)
+    };
+    let mut a = conv();
+    a.push_user(Message::user(MessageId("q".into()), "question", 1.0));
+    a.push(reply("The whole answer.", MessageStatus::Complete));
+    a.updated_at = 3.0;
+    let mut b = a.clone();
+    b.messages[1].content = "The who".into();
+    b.messages[1].status = MessageStatus::Streaming;
+    b.updated_at = 4.0;
+    a.merge_from(&b, None);
+    assert_eq!(a.messages[1].content, "The whole answer.");
+    assert_eq!(a.messages[1].status, MessageStatus::Complete);
+}
