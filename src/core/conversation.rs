@@ -314,10 +314,15 @@ impl Conversation {
             let ours = &mut nodes[i];
             let they_are_further =
                 ours.status == MessageStatus::Streaming && their.status != MessageStatus::Streaming;
+            // A copy saved later may still hold a reply as it was while it streamed.
+            let they_are_behind =
+                their.status == MessageStatus::Streaming && ours.status != MessageStatus::Streaming;
             // A message removed alone had what followed it moved up to its parent: a copy
             // that still names the removed one is behind.
             let gone = |p: &Option<MessageId>| p.as_ref().is_some_and(|p| removed.contains(p));
-            if Some(&ours.id) != streaming && (theirs_newer || they_are_further) {
+            if Some(&ours.id) != streaming
+                && ((theirs_newer && !they_are_behind) || they_are_further)
+            {
                 let mine = ours.parent.take();
                 *ours = their.clone();
                 if gone(&ours.parent) {
