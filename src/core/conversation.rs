@@ -272,6 +272,25 @@ impl Conversation {
 }
 
 impl Conversation {
+    /// Whether this conversation holds what `theirs` (another tab's copy, just merged in)
+    /// lacks: a message it does not have, or the end of a reply it holds as still
+    /// streaming. The reply streaming here (`streaming`) is left to its own saves. The
+    /// tab then writes the union back, or a copy written over its last save would be
+    /// the one that stays.
+    pub fn holds_more_than(&self, theirs: &Conversation, streaming: Option<&MessageId>) -> bool {
+        self.all_messages()
+            .filter(|m| Some(&m.id) != streaming && !m.content.is_empty())
+            .any(
+                |ours| match theirs.all_messages().find(|t| t.id == ours.id) {
+                    None => !theirs.removed.contains(&ours.id),
+                    Some(t) => {
+                        t.status == MessageStatus::Streaming
+                            && ours.status != MessageStatus::Streaming
+                    }
+                },
+            )
+    }
+
     /// Merges what another tab stored for this conversation, so that neither tab's
     /// messages are lost: every message and version either side has is kept. For a
     /// message both have, the side that saved last wins, except the reply this tab is

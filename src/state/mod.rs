@@ -203,6 +203,13 @@ impl ChatState {
                 let streaming = self.streaming.get_untracked();
                 self.conversation
                     .update(|c| c.merge_from(&theirs, streaming.as_ref()));
+                // Their write may have landed over ours without holding it.
+                if self
+                    .conversation
+                    .with_untracked(|c| c.holds_more_than(&theirs, streaming.as_ref()))
+                {
+                    self.save();
+                }
             }
         } else if key == persist::INDEX_KEY {
             if let Ok(theirs) = persist::decode::<Index>(value) {

@@ -337,3 +337,38 @@ fn a_newer_copy_that_holds_a_reply_still_streaming_does_not_take_back_its_end() 
     assert_eq!(a.messages[1].content, "The whole answer.");
     assert_eq!(a.messages[1].status, MessageStatus::Complete);
 }
+
+#[test]
+fn a_copy_written_over_a_finished_reply_is_answered_by_writing_the_union_back() {
+    let mut a = conv();
+    a.push_user(Message::user(MessageId("q".into()), "question", 1.0));
+    a.push(Message {
+        content: "The whole answer.".into(),
+        status: MessageStatus::Complete,
+        ..Message::pending_reply(MessageId("r".into()), "gpt-4o", 2.0)
+    });
+    // The other tab's copy holds the reply as it was while it streamed.
+    let mut theirs = a.clone();
+    theirs.messages[1].content = "The who".into();
+    theirs.messages[1].status = MessageStatus::Streaming;
+    theirs.updated_at = 9.0;
+    a.merge_from(&theirs, None);
+    assert!(
+        a.holds_more_than(&theirs, None),
+        "the finished reply is written back"
+    );
+    // Their copy now holds all of it: nothing to write back, so two tabs never answer
+    // each other's writes for ever.
+    let union = a.clone();
+    let mut b = theirs.clone();
+    b.merge_from(&union, None);
+    assert!(!b.holds_more_than(&union, None));
+    // Nor for the reply streaming here, which its own saves write.
+    assert!(!a.holds_more_than(&theirs, Some(&MessageId("r".into()))));
+    // A message they lack is written back; one they removed is not.
+    let mut fewer = union.clone();
+    fewer.messages.truncate(1);
+    assert!(union.holds_more_than(&fewer, None));
+    fewer.removed.push(MessageId("r".into()));
+    assert!(!union.holds_more_than(&fewer, None));
+}
