@@ -1,6 +1,7 @@
 //! Pure logic: the data model, talking OpenAI's wire format, parsing streams and
 //! storing values. Nothing here touches a browser API, so all of it runs in `cargo test`.
 
+pub mod archive;
 pub mod conversation;
 pub mod markdown;
 pub mod memory;
