@@ -60,7 +60,8 @@ pub struct SearchHit {
 }
 
 impl ChatState {
-    /// Reads a stored conversation; one that cannot be read is set aside and reported.
+    /// Reads a conversation's copy in localStorage; one that cannot be read is set aside
+    /// and reported.
     pub(super) fn read_conversation(&self, id: &ConversationId) -> Option<Conversation> {
         let key = persist::conversation_key(id);
         let text = storage::get(&key)?;
@@ -86,14 +87,28 @@ impl ChatState {
         if self.conversation.with_untracked(|c| &c.id == id) {
             return;
         }
-        let Some(conversation) = self
-            .take_background(id)
-            .or_else(|| self.read_conversation(id))
-        else {
-            return;
+        let state = *self;
+        let id = id.clone();
+        leptos::task::spawn_local(async move { state.open_now(&id).await });
+    }
+
+    /// Opens a stored conversation once it is read.
+    pub(super) async fn open_now(&self, id: &ConversationId) {
+        let conversation = match self.take_background(id) {
+            Some(c) => c,
+            None => match self.load_conversation(id).await {
+                Some(c) => c,
+                None => return,
+            },
         };
         self.save();
         self.keep_reply_going();
+        // Its copy, so that a reload paints it before IndexedDB answers. Without room for
+        // it, the archive still holds it.
+        let _ = self.write_tracked(
+            &persist::conversation_key(id),
+            persist::encode(&conversation),
+        );
         self.conversation.set(conversation);
         self.index.update(|i| i.current = Some(id.clone()));
         let index = self.index.with_untracked(persist::encode);
@@ -112,23 +127,29 @@ impl ChatState {
             self.save();
             return;
         }
-        if let Some(mut c) = self.read_conversation(id) {
+        let state = *self;
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            let Some(mut c) = state.load_conversation(&id).await else {
+                return;
+            };
             c.title = title;
-            let result = self
-                .write_tracked(&persist::conversation_key(id), persist::encode(&c))
-                .and_then(|()| {
-                    self.index.update(|i| {
-                        if let Some(e) = i.conversations.iter_mut().find(|e| &e.id == id) {
+            let result = match state.store_record(&c).await {
+                Ok(()) => {
+                    state.index.update(|i| {
+                        if let Some(e) = i.conversations.iter_mut().find(|e| e.id == id) {
                             e.title = c.title.clone();
                         }
                     });
-                    self.write_tracked(
+                    state.write_tracked(
                         persist::INDEX_KEY,
-                        self.index.with_untracked(persist::encode),
+                        state.index.with_untracked(persist::encode),
                     )
-                });
-            self.report(result);
-        }
+                }
+                Err(e) => Err(e),
+            };
+            state.report(result);
+        });
     }
 
     /// Deletes a conversation; it can be restored with [`ChatState::undo_delete`] for
@@ -138,15 +159,25 @@ impl ChatState {
         let open = self.conversation.with_untracked(|c| &c.id == id);
         // A reply streaming into another conversation goes on.
         self.stop_reply_in(id);
-        let conversation = if open {
-            Some(self.conversation.get_untracked())
+        if open {
+            let conversation = self.conversation.get_untracked();
+            self.delete_read(id, Some(conversation), true);
         } else {
-            self.read_conversation(id)
-        };
+            let state = *self;
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                let conversation = state.load_conversation(&id).await;
+                state.delete_read(&id, conversation, false);
+            });
+        }
+    }
+
+    /// Deletes conversation `id`, read as `conversation` (kept for Undo).
+    fn delete_read(&self, id: &ConversationId, conversation: Option<Conversation>, open: bool) {
         let entry = self
             .index
             .with_untracked(|i| i.conversations.iter().find(|e| &e.id == id).cloned());
-        storage::remove(&persist::conversation_key(id));
+        self.forget_record(id);
         self.index.update(|i| i.delete(id, now_ms()));
         if let (Some(conversation), Some(entry)) = (conversation, entry) {
             self.offer_undo(Deleted::Conversation {
@@ -183,21 +214,31 @@ impl ChatState {
     }
 
     /// Opens the newest listed conversation, or an empty chat when there is none (or it
-    /// cannot be read). The list is not written here, and the draft is left as it is.
+    /// cannot be read). The draft is left as it is.
     fn show_next_or_empty(&self) {
         let next = self
             .index
             .with_untracked(|i| i.conversations.first().map(|e| e.id.clone()));
-        let conversation = next
-            .and_then(|id| {
-                self.take_background(&id)
-                    .or_else(|| self.read_conversation(&id))
-            })
-            .unwrap_or_else(|| Conversation::new(ConversationId(new_id()), now_ms()));
-        self.index
-            .update(|i| i.current = Some(conversation.id.clone()));
         self.editing.set(None);
-        self.conversation.set(conversation);
+        let from_background = next.as_ref().and_then(|id| self.take_background(id));
+        let state = *self;
+        leptos::task::spawn_local(async move {
+            let conversation = match (from_background, next) {
+                (Some(c), _) => Some(c),
+                (None, Some(id)) => state.load_conversation(&id).await,
+                (None, None) => None,
+            }
+            .unwrap_or_else(|| Conversation::new(ConversationId(new_id()), now_ms()));
+            state
+                .index
+                .update(|i| i.current = Some(conversation.id.clone()));
+            state.conversation.set(conversation);
+            let result = state.write_tracked(
+                persist::INDEX_KEY,
+                state.index.with_untracked(persist::encode),
+            );
+            state.report(result);
+        });
     }
 
     /// When another tab deleted the open conversation (and it has not changed here
@@ -244,22 +285,26 @@ impl ChatState {
 
     /// Stores a deleted conversation again, as it was, and lists it in its place.
     fn restore_conversation(&self, conversation: &Conversation, entry: IndexEntry) {
-        let result = self
-            .write_tracked(
-                &persist::conversation_key(&entry.id),
-                persist::encode(conversation),
-            )
-            .and_then(|()| {
-                self.index.update(|i| i.restore(entry));
-                self.write_tracked(
-                    persist::INDEX_KEY,
-                    self.index.with_untracked(persist::encode),
-                )
-            });
-        self.report(result);
+        let state = *self;
+        let conversation = conversation.clone();
+        leptos::task::spawn_local(async move {
+            let result = match state.store_record(&conversation).await {
+                Ok(()) => {
+                    state.index.update(|i| i.restore(entry));
+                    state.write_tracked(
+                        persist::INDEX_KEY,
+                        state.index.with_untracked(persist::encode),
+                    )
+                }
+                Err(e) => Err(e),
+            };
+            state.report(result);
+        });
     }
 
-    /// Conversations whose title or messages contain `query` (case-insensitive).
+    /// Conversations whose title or messages contain `query` (case-insensitive), as far
+    /// as can be told at once: titles, the open conversation, and conversations in
+    /// localStorage. [`ChatState::search_archive`] adds the archive's.
     pub fn search(&self, query: &str) -> Vec<SearchHit> {
         let needle = query.trim().to_string();
         let entries = self.index.get();
@@ -288,13 +333,8 @@ impl ChatState {
                         query: needle.clone(),
                     });
                 }
-                // Every version is searched: an edited question's original too.
-                let found = |c: &Conversation| {
-                    c.all_messages()
-                        .find_map(|m| search::excerpt(&m.content, &needle, 60))
-                };
                 let excerpt = if open.id == e.id {
-                    found(&open)
+                    found_in(&open, &needle)
                 } else {
                     // A cheap look at the stored text first: most conversations do not match.
                     let raw = storage::get(&persist::conversation_key(&e.id))?;
@@ -303,8 +343,7 @@ impl ChatState {
                     }
                     persist::decode::<Conversation>(&raw)
                         .ok()
-                        .as_ref()
-                        .and_then(found)
+                        .and_then(|c| found_in(&c, &needle))
                 }?;
                 Some(SearchHit {
                     id: e.id,
@@ -315,4 +354,52 @@ impl ChatState {
             })
             .collect()
     }
+
+    /// The archived conversations whose messages contain `query`, other than those in
+    /// `known`; empty when a newer search started meanwhile.
+    pub async fn search_archive(&self, query: &str, known: Vec<ConversationId>) -> Vec<SearchHit> {
+        let needle = query.trim().to_string();
+        self.search_revision.update_value(|r| *r += 1);
+        let revision = self.search_revision.get_value();
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let mut hits = Vec::new();
+        for id in self.archived_matches(&needle, revision).await {
+            let id = ConversationId(id);
+            let Some(title) = self.index.with_untracked(|i| {
+                i.conversations
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.title.clone())
+            }) else {
+                continue;
+            };
+            if known.contains(&id) || self.search_revision.get_value() != revision {
+                continue;
+            }
+            let Ok(Some(raw)) = crate::platform::archive::get(&id.0).await else {
+                continue;
+            };
+            if let Some(excerpt) = persist::decode::<Conversation>(&raw)
+                .ok()
+                .and_then(|c| found_in(&c, &needle))
+            {
+                hits.push(SearchHit {
+                    id,
+                    title,
+                    excerpt: Some(excerpt),
+                    query: needle.clone(),
+                });
+            }
+        }
+        hits
+    }
+}
+
+/// An excerpt of the first message of `c` that contains `needle`. Every version is
+/// searched: an edited question's original too.
+fn found_in(c: &Conversation, needle: &str) -> Option<String> {
+    c.all_messages()
+        .find_map(|m| search::excerpt(&m.content, needle, 60))
 }

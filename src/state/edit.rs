@@ -6,7 +6,6 @@ use super::conversations::Deleted;
 use super::ChatState;
 use crate::core::conversation::{Conversation, ConversationId};
 use crate::core::message::{Message, MessageId, Role};
-use crate::core::persist;
 use crate::core::tree::Removed;
 use crate::platform::clock::{new_id, now_ms};
 
@@ -115,17 +114,23 @@ impl ChatState {
     /// They come back under new ids: the old ones are recorded as removed, and other
     /// tabs keep them so.
     pub(super) fn restore_messages(&self, from: &ConversationId, removed: Removed) {
-        let put_back = |c: &mut Conversation| {
+        let put_back = move |c: &mut Conversation| {
             c.updated_at = now_ms();
             c.restore(removed.clone(), &mut new_id);
         };
         if self.conversation.with_untracked(|c| &c.id == from) {
             self.conversation.update(put_back);
             self.save();
-        } else if let Some(mut c) = self.read_conversation(from) {
-            put_back(&mut c);
-            let result = self.write_tracked(&persist::conversation_key(from), persist::encode(&c));
-            self.report(result);
+        } else {
+            let state = *self;
+            let from = from.clone();
+            leptos::task::spawn_local(async move {
+                if let Some(mut c) = state.load_conversation(&from).await {
+                    put_back(&mut c);
+                    let result = state.store_record(&c).await;
+                    state.report(result);
+                }
+            });
         }
     }
 }

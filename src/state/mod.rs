@@ -1,6 +1,7 @@
 //! The app's state: one `Copy` handle over the signals, and the actions that change
 //! them. Components read signals and call actions; every decision is made in `core`.
 
+pub mod archive;
 mod background;
 pub mod conversations;
 mod edit;
@@ -91,6 +92,10 @@ pub struct ChatState {
     last_written: StoredValue<std::collections::HashMap<String, persist::Fingerprint>>,
     abort: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
     stop_requested: StoredValue<bool>,
+    /// Where conversations are kept: IndexedDB once it is open, else localStorage.
+    pub archive: RwSignal<archive::Archive>,
+    /// Bumped by every search: a scan of the archive for an older one stops early.
+    search_revision: StoredValue<u64>,
 }
 
 impl ChatState {
@@ -163,7 +168,10 @@ impl ChatState {
             last_written: StoredValue::new(std::collections::HashMap::new()),
             abort: StoredValue::new_local(None),
             stop_requested: StoredValue::new(false),
+            archive: RwSignal::new(archive::Archive::Opening),
+            search_revision: StoredValue::new(0),
         };
+        state.start_archive();
         // Whenever the texts of the next request change, count the new ones in the
         // background (the worker keeps this off the main thread).
         Effect::new(move |_| {
@@ -361,14 +369,23 @@ impl ChatState {
         persist::decode(&self.foreign_value(key)?).ok()
     }
 
-    /// Writes `conversation` and its line in the list (as the open one when `open`).
+    /// Writes `conversation` (shown here, or replying in the background) and its line in
+    /// the list (as the open one when `open`): its copy in localStorage at once, then its
+    /// record in IndexedDB.
     fn write_conversation(
         &self,
         conversation: &Conversation,
         open: bool,
     ) -> Result<(), StorageError> {
         let key = persist::conversation_key(&conversation.id);
-        self.write_tracked(&key, persist::encode(conversation))?;
+        let text = persist::encode(conversation);
+        let copy = self.write_tracked(&key, text.clone());
+        if self.archive_ready() {
+            // The archive has it even when localStorage has no room for the copy.
+            self.archive_live(&conversation.id, text);
+        } else {
+            copy?;
+        }
         let mut index = self.index.get_untracked();
         index.touch(conversation);
         if open {
@@ -450,10 +467,8 @@ impl ChatState {
             Ok(()) => {}
             Err(StorageError::Full) => {
                 // navigator.storage.estimate() leaves localStorage out, so count it.
-                let used = crate::core::text::fixed(storage::used_bytes() / 1e6, 1);
-                self.notify(format!(
-                    "Storage is full ({used} MB in use): new messages are kept in this tab but not saved, and nothing already saved was changed. Export your conversations, then delete ones you no longer need."
-                ));
+                let used = storage::used_bytes();
+                self.notify(crate::core::archive::full_message(used, None));
             }
             Err(other) => self.notify(format!(
                 "Could not save: {other}. This conversation keeps working but will be lost when the page closes."

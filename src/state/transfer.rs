@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ChatState;
+use crate::core::archive::megabytes;
+use crate::core::conversation::ConversationId;
 use crate::core::persist;
 use crate::core::transfer::{
     export_file, export_json, export_markdown, export_text, gather, import_json, ExportPieces,
     Imported,
 };
+use crate::platform::archive;
 use crate::platform::clock::{new_id, now_ms, sleep};
 use crate::platform::download::download;
 use crate::platform::import_worker::{self, Split};
@@ -72,7 +75,12 @@ impl ChatState {
     /// API key is never part of it.
     pub fn export_all(&self) {
         self.save();
-        let (conversations, set_aside) = gather(stored_values());
+        let state = *self;
+        spawn_local(async move { state.export_all_stored().await });
+    }
+
+    async fn export_all_stored(&self) {
+        let (conversations, set_aside) = gather(self.stored_values().await);
         if !set_aside.is_empty() {
             self.notify(format!(
                 "{} stored value(s) could not be read; they are in the file under \"set_aside\", as they were stored.",
@@ -96,9 +104,12 @@ impl ChatState {
     /// Downloads the values set aside because they could not be read, as an export file
     /// with no conversations (import accepts it and says what it holds).
     pub fn export_set_aside(&self) {
-        let (_, set_aside) = gather(stored_values());
-        let text = export_file(&[], &set_aside);
-        self.offer_file("mnemo-set-aside.json", "application/json", &text);
+        let state = *self;
+        spawn_local(async move {
+            let (_, set_aside) = gather(state.stored_values().await);
+            let text = export_file(&[], &set_aside);
+            state.offer_file("mnemo-set-aside.json", "application/json", &text);
+        });
     }
 
     /// Offers `text` as a file download; a failure is told.
@@ -178,16 +189,15 @@ impl ChatState {
             conversations,
             set_aside,
         } = imported;
-        let mut written: Vec<String> = Vec::new();
+        let mut written: Vec<&ConversationId> = Vec::new();
         let mut slice = Slice::new();
         let mut failed = None;
         for c in &conversations {
-            let key = persist::conversation_key(&c.id);
-            if let Err(e) = self.write_tracked(&key, persist::encode(c)) {
+            if let Err(e) = self.store_record(c).await {
                 failed = Some(e);
                 break;
             }
-            written.push(key);
+            written.push(&c.id);
             slice.maybe_yield().await;
         }
         if failed.is_none() {
@@ -201,14 +211,19 @@ impl ChatState {
             }
         }
         if let Some(error) = failed {
-            for key in &written {
-                storage::remove(key);
+            for id in written {
+                self.forget_record(id);
             }
             return self.notify(match error {
-                StorageError::Full => format!(
-                    "Nothing was imported: storage is full ({} MB in use). Free space by exporting and deleting conversations, then try again.",
-                    crate::core::text::fixed(storage::used_bytes() / 1e6, 1)
-                ),
+                StorageError::Full => {
+                    let in_use = if self.archive_ready() {
+                        let (used, quota) = archive::estimate().await.unwrap_or((0.0, 0.0));
+                        megabytes(used, (quota > 0.0).then_some(quota))
+                    } else {
+                        megabytes(storage::used_bytes(), None)
+                    };
+                    format!("Nothing was imported: storage is full ({in_use} in use). Free space by exporting and deleting conversations, then try again.")
+                }
                 other => format!("Nothing was imported: {other}."),
             });
         }
@@ -223,15 +238,6 @@ impl ChatState {
             self.open(&first.id);
         }
     }
-}
-
-/// Every value Mnemo stored, as `(key, text)`.
-fn stored_values() -> Vec<(String, String)> {
-    storage::keys_with_prefix(persist::PREFIX)
-        .into_iter()
-        .filter(|k| persist::may_copy(k))
-        .filter_map(|k| storage::get(&k).map(|v| (k, v)))
-        .collect()
 }
 
 /// Files this large are read in a worker and stored in slices.

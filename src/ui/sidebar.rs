@@ -19,7 +19,36 @@ pub fn Sidebar(
 ) -> impl IntoView {
     let state = expect_context::<ChatState>();
     let query = RwSignal::new(String::new());
-    let hits = Memo::new(move |_| state.search(&query.get()));
+    let found = Memo::new(move |_| state.search(&query.get()));
+    // Matches in the archive's messages arrive later, after the ones known at once.
+    let archived = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        let q = query.get();
+        state.archive.track();
+        archived.set(Vec::new());
+        let known = found.with_untracked(|h| h.iter().map(|hit| hit.id.clone()).collect());
+        leptos::task::spawn_local(async move {
+            let more = state.search_archive(&q, known).await;
+            if query.with_untracked(|now| *now == q) {
+                archived.set(more);
+            }
+        });
+    });
+    // Both, in the list's order (newest first).
+    let hits = Memo::new(move |_| {
+        let found = found.get();
+        archived.with(|more| {
+            if more.is_empty() {
+                return found;
+            }
+            state.index.with(|i| {
+                i.conversations
+                    .iter()
+                    .filter_map(|e| found.iter().chain(more).find(|h| h.id == e.id).cloned())
+                    .collect()
+            })
+        })
+    });
     let limit = RwSignal::new(PAGE);
     // A new search starts again from the first page.
     Effect::new(move |_| {

@@ -178,14 +178,13 @@ describe('conversations', { timeout: 180_000 }, () => {
   it('Delete removes a conversation at once; Undo restores it with its messages', async () => {
     const kept = await conversation('Conversation to keep');
     const doomed = await conversation('Conversation to delete', 'Its second question');
-    const key = `${STORAGE.conversationPrefix}${doomed.id}`;
-    const storedBefore = await chat.stored(key);
+    const storedBefore = await chat.storedText(doomed.id);
     await chat.openConversation('Conversation to keep');
     await expectTitles(['Conversation to delete', 'Conversation to keep']);
 
     await chat.deleteConversation('Conversation to delete');
     await expectTitles(['Conversation to keep'], 'the row is gone at once');
-    assert.equal(await chat.stored(key), null, 'its stored conversation is removed');
+    assert.equal(await chat.storedText(doomed.id), null, 'its stored conversation is removed');
     assert.deepEqual(await storedTitles(), ['Conversation to keep']);
     await chat.undoToast.waitFor({ timeout: 5_000 });
     assert.equal((await chat.undoToast.innerText()).replace(/\s+/g, ' ').trim(), 'Deleted “Conversation to delete”. Undo');
@@ -194,7 +193,7 @@ describe('conversations', { timeout: 180_000 }, () => {
     await chat.button(NAV.undo).click();
     await chat.undoToast.waitFor({ state: 'detached', timeout: 5_000 });
     await expectTitles(['Conversation to delete', 'Conversation to keep'], 'the row is back in its place');
-    assert.equal(await chat.stored(key), storedBefore, 'the stored conversation is restored as it was');
+    assert.equal(await chat.storedText(doomed.id), storedBefore, 'the stored conversation is restored as it was');
     assert.deepEqual(await storedTitles(), ['Conversation to delete', 'Conversation to keep']);
 
     await chat.openConversation('Conversation to delete');
@@ -217,7 +216,7 @@ describe('conversations', { timeout: 180_000 }, () => {
       message: 'the next conversation to open',
     });
     assert.equal(await heading(), 'Older conversation');
-    assert.equal(await chat.stored(`${STORAGE.conversationPrefix}${open.id}`), null);
+    assert.equal(await chat.storedText(open.id), null);
 
     await chat.button(NAV.undo).click();
     await expectTitles(['Open conversation to delete', 'Older conversation']);
@@ -249,11 +248,11 @@ describe('conversations', { timeout: 180_000 }, () => {
     assert.equal(await chat.button(NAV.undo).count(), 0, 'no Undo button is left');
 
     await expectTitles(['Conversation that stays']);
-    assert.equal(await chat.stored(`${STORAGE.conversationPrefix}${doomed.id}`), null);
+    assert.equal(await chat.storedText(doomed.id), null);
     await chat.reload();
     await expectTitles(['Conversation that stays'], 'the list after a reload');
     assert.deepEqual(await storedTitles(), ['Conversation that stays']);
-    assert.equal(await chat.stored(`${STORAGE.conversationPrefix}${doomed.id}`), null);
+    assert.equal(await chat.storedText(doomed.id), null);
     browser.assertNoErrors();
   });
 

@@ -4,16 +4,17 @@
 // and readable.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { closeSession, openSession } from '../fixtures/session.mjs';
 
 const CONVERSATIONS = 100;
 const MESSAGES = 40;
 const PARAGRAPH = 'Mnemo keeps every word you send, déjà vu 🙂. '.repeat(50);
-/** A sixth of it: 60 conversations of these fit in the browser's storage. */
+/** A sixth of it. */
 const SHORT_PARAGRAPH = 'Mnemo keeps every word you send, déjà vu 🙂. '.repeat(8);
 
 /** A Mnemo export of about 10 MB (pretty-printed, as Mnemo writes it). */
-function bigExport({ brokenEntry, count = CONVERSATIONS, paragraph = PARAGRAPH } = {}) {
+function bigExport({ brokenEntry, count = CONVERSATIONS, paragraph = PARAGRAPH, random = false } = {}) {
   const conversations = [];
   for (let c = 0; c < count; c++) {
     const messages = [];
@@ -21,7 +22,8 @@ function bigExport({ brokenEntry, count = CONVERSATIONS, paragraph = PARAGRAPH }
       messages.push({
         id: `c${c}m${m}`,
         role: m % 2 ? 'assistant' : 'user',
-        content: `${c}/${m} ${paragraph}`,
+        // Random text where the size must be real: the browser compresses what it stores.
+        content: `${c}/${m} ${random ? randomBytes(paragraph.length * 0.75).toString('base64') : paragraph}`,
         created_at: 1764115200000 + m,
         status: { state: 'complete' },
       });
@@ -38,6 +40,10 @@ let chat;
 
 before(async () => {
   ({ servers, browser, chat } = await openSession({ launch: { timeout: 60_000 } }));
+  // The browser allows this site 8 MB (set before the page first uses its storage, or the
+  // browser keeps the quota it had): 60 short conversations fit, 200 long ones do not.
+  const cdp = await chat.page.context().newCDPSession(chat.page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(chat.appUrl).origin, quotaSize: 8 * 1024 * 1024 });
   await chat.goto();
   await chat.configureForMock({ remember: true });
   await chat.sendAndWait('A conversation that was here before');
@@ -53,19 +59,6 @@ describe('a large import', () => {
     const line = await chat.waitForNotice(/^Nothing was imported: /, { timeout: 60_000 });
     assert.match(line, /conversation 73\b.*messages/);
     assert.deepEqual(await chat.storage(), before, 'localStorage is unchanged');
-    await chat.button('Dismiss').click();
-  });
-
-  it('that does not fit in the browser\'s storage stores nothing and says why', async () => {
-    const before = await chat.storage();
-    await chat.importFile(bigExport(), 'big.json');
-    const line = await chat.waitForNotice(/^(Imported|Nothing was imported)/, { timeout: 60_000 });
-    assert.match(
-      line,
-      /^Nothing was imported: storage is full \(\d+\.\d MB in use\)\. Free space by exporting and deleting conversations, then try again\.$/,
-    );
-    assert.deepEqual(await chat.storage(), before, 'localStorage is unchanged: nothing is left behind');
-    assert.deepEqual(await chat.conversationTitles(), ['A conversation that was here before']);
     await chat.button('Dismiss').click();
   });
 
@@ -99,5 +92,26 @@ describe('a large import', () => {
     await chat.button(`Show more (${listed - 50} more)`).click();
     await chat.waitUntil(async () => (await chat.conversationRows.count()) === listed, { timeout: 5_000, message: 'every conversation listed' });
     browser.assertNoErrors();
+  });
+
+  it('that does not fit in the browser\'s storage stores nothing and says why', async () => {
+    await chat.archiveReady();
+    if (await chat.noticeBanner.isVisible()) await chat.button('Dismiss').click();
+    const before = await chat.storage();
+    const archivedBefore = await chat.archived();
+    const titlesBefore = await chat.conversationTitles();
+    await chat.importFile(bigExport({ random: true, count: 200 }), 'big.json');
+    const line = await chat.waitForNotice(/^(Imported|Nothing was imported)/, { timeout: 60_000 });
+    assert.match(
+      line,
+      /^Nothing was imported: storage is full \(\d+\.\d MB of \d+\.\d MB in use\)\. Free space by exporting and deleting conversations, then try again\.$/,
+    );
+    assert.deepEqual(await chat.storage(), before, 'localStorage is unchanged: nothing is left behind');
+    await chat.waitUntil(
+      async () => JSON.stringify(Object.keys(await chat.archived()).sort()) === JSON.stringify(Object.keys(archivedBefore).sort()),
+      { timeout: 10_000, message: 'the archive holds what it held before, and nothing else' },
+    );
+    assert.deepEqual(await chat.conversationTitles(), titlesBefore);
+    await chat.button('Dismiss').click();
   });
 });

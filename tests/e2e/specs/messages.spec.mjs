@@ -506,8 +506,7 @@ describe('export and import', { timeout: 180_000 }, () => {
   it('importing an exported conversation adds a copy under a new id', async () => {
     await talk('Round trip question');
     const original = await chat.storedConversation();
-    const key = `${STORAGE.conversationPrefix}${original.id}`;
-    const storedOriginal = await chat.stored(key);
+    const storedOriginal = await chat.storedText(original.id);
     const before = (await chat.storedIndex()).conversations.length;
     const file = await chat.exportFile('json');
 
@@ -525,7 +524,7 @@ describe('export and import', { timeout: 180_000 }, () => {
     assert.ok(index.conversations.some((c) => c.id === original.id), 'the original is still listed');
     const copy = await chat.storedConversation(copyId);
     assert.deepEqual({ ...copy, id: original.id }, original, 'everything but the id is the same');
-    assert.equal(await chat.stored(key), storedOriginal, 'the original is untouched');
+    assert.equal(await chat.storedText(original.id), storedOriginal, 'the original is untouched');
     assert.deepEqual(
       (await chat.messages()).map((m) => m.text),
       original.messages.map((m) => m.content),

@@ -6,6 +6,7 @@
 // deletion gets its full Undo period, and Copy says when the clipboard refused.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { startServers } from '../fixtures/servers.mjs';
 import { launchBrowser } from '../fixtures/browser.mjs';
 import { ChatPage, NAV, STORAGE, UI } from '../fixtures/chat_page.mjs';
@@ -25,18 +26,25 @@ const FIRST = 'Please remember that I like green tea.';
 const CORRUPT = '{"v":1,"data":{"broken"';
 
 /** A fresh browser profile for one test, closed when the test ends. */
-async function freshChat(t) {
+async function freshChat(t, { withoutIndexedDB = false, quota } = {}) {
   const browser = await launchBrowser();
   t.after(() => browser.close());
+  if (quota) {
+    // Set before the page first uses its storage: the browser keeps the quota it had.
+    const cdp = await browser.page.context().newCDPSession(browser.page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(servers.appUrl).origin, quotaSize: quota });
+  }
+  // As where IndexedDB is disabled: conversations are kept in localStorage, with its limit.
+  if (withoutIndexedDB) await browser.page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
   const chat = new ChatPage(browser.page, servers);
   await chat.goto();
   return { browser, chat };
 }
 
 /** A fresh chat set up for the mock with SECRET remembered and one exchange stored. */
-async function chatWithHistory(t) {
+async function chatWithHistory(t, options) {
   servers.mock.reset();
-  const fresh = await freshChat(t);
+  const fresh = await freshChat(t, options);
   await fresh.chat.configureForMock({ apiKey: SECRET, remember: true });
   const reply = await fresh.chat.sendAndWait(FIRST);
   assert.equal(reply.status, 'complete');
@@ -103,7 +111,7 @@ describe('the API key', { timeout: 120_000 }, () => {
 
 describe('exports', { timeout: 180_000 }, () => {
   it('"Export all conversations" of the storage-full banner is a file Import takes back', async (t) => {
-    const { chat, browser } = await chatWithHistory(t);
+    const { chat, browser } = await chatWithHistory(t, { withoutIndexedDB: true });
     await chat.newChat();
     await chat.sendAndWait('A second conversation.');
     const junk = await chat.fillStorage();
@@ -196,7 +204,7 @@ describe('deleting', { timeout: 120_000 }, () => {
     await b.sendAndWait('Tab B goes on.');
     const titles = (await a.storedIndex()).conversations.map((c) => c.title);
     assert.ok(!titles.includes('Delete this conversation.'), `not listed again: ${JSON.stringify(titles)}`);
-    assert.equal(await a.stored(`${STORAGE.conversationPrefix}${doomed}`), null, 'not stored again');
+    assert.equal(await a.storedText(doomed), null, 'not stored again');
     await a.reload();
     assert.ok(!(await a.conversationTitles()).includes('Delete this conversation.'), 'not listed after a reload');
     browser.assertNoErrors();
@@ -211,7 +219,7 @@ describe('deleting', { timeout: 120_000 }, () => {
     await chat.deleteConversation('The only conversation.');
     await chat.waitUntil(async () => (await chat.conversationTitles()).length === 0, { timeout: 5_000, message: 'the row gone' });
     assert.deepEqual(await chat.messages(), [], 'an empty chat is open');
-    assert.equal(await chat.stored(`${STORAGE.conversationPrefix}${id}`), null);
+    assert.equal(await chat.storedText(id), null);
     assert.deepEqual((await chat.storedIndex()).conversations, []);
     await chat.reload();
     assert.deepEqual(await chat.conversationTitles(), []);
@@ -335,21 +343,25 @@ describe('saving', { timeout: 120_000 }, () => {
   });
 
   it('an import that runs out of space stores nothing and says why', async (t) => {
-    const { chat, browser } = await chatWithHistory(t);
-    const junk = await chat.fillStorage();
-    t.after(() => chat.clearJunk(junk).catch(() => {}));
-    // Room for about one megabyte: two of the four conversations would fit.
-    await browser.page.evaluate((key) => localStorage.removeItem(key), junk[0]);
+    // The browser allows this site 1 MB: two of the four conversations would fit.
+    const { chat, browser } = await chatWithHistory(t, { quota: 1024 * 1024 });
+    await chat.archiveReady();
     const before = await chat.storage();
-    const big = 'Every word counts. '.repeat(21_000);
-    const conversations = [1, 2, 3, 4].map((n) => JSON.parse(storedConversation(`big${n}`, `Big ${n}`, `${n} ${big}`)).data);
+    const archivedBefore = Object.keys(await chat.archived()).sort();
+    // Random text: the browser compresses what it stores.
+    const big = () => randomBytes(300_000).toString('base64');
+    const conversations = [1, 2, 3, 4].map((n) => JSON.parse(storedConversation(`big${n}`, `Big ${n}`, `${n} ${big()}`)).data);
     await chat.importFile(JSON.stringify({ format: 'mnemo', v: 1, conversations }), 'big.json');
     const line = await chat.waitForNotice(/^(Nothing was imported|Imported)/, { timeout: 30_000 });
     assert.match(
       line,
-      /^Nothing was imported: storage is full \(\d+\.\d MB in use\)\. Free space by exporting and deleting conversations, then try again\.$/,
+      /^Nothing was imported: storage is full \(\d+\.\d MB of \d+\.\d MB in use\)\. Free space by exporting and deleting conversations, then try again\.$/,
     );
-    assert.deepEqual(await chat.storage(), before, 'storage is as it was');
+    assert.deepEqual(await chat.storage(), before, 'localStorage is as it was');
+    await chat.waitUntil(
+      async () => JSON.stringify(Object.keys(await chat.archived()).sort()) === JSON.stringify(archivedBefore),
+      { timeout: 10_000, message: 'the archive holds nothing of the import' },
+    );
     assert.deepEqual(await chat.conversationTitles(), [FIRST]);
     browser.assertNoErrors();
   });

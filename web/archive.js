@@ -1,0 +1,121 @@
+// The archive: every conversation in IndexedDB, one record per conversation (its id is
+// the key, the stored text the value), published as `window.mnemoArchive` for the app
+// (src/platform/archive.rs). Plain JavaScript because it is mostly promises around
+// callbacks: the same glue in Rust would cost the app's wasm several KB. The database
+// starts opening here, while the app's wasm downloads.
+(() => {
+  const NAME = 'mnemo';
+  const STORE = 'conversations';
+  const closed = () => window.dispatchEvent(new Event('mnemo-archive-closed'));
+  // A DOMException's name (QuotaExceededError, VersionError…): the app tells them apart.
+  const failure = (error) => error?.name ?? String(error);
+
+  /** Opens the database, at `version` when given; adds the store when it is missing. */
+  const connect = (version) =>
+    new Promise((resolve, reject) => {
+      const request = version ? indexedDB.open(NAME, version) : indexedDB.open(NAME);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      };
+      // Another tab holds an older version open and does not let go.
+      request.onblocked = () => reject('VersionBlocked');
+      request.onerror = () => reject(failure(request.error));
+      request.onsuccess = () => {
+        const db = request.result;
+        // Another tab upgrades the database: let it, and save elsewhere until a reload.
+        db.onversionchange = () => {
+          db.close();
+          opened = Promise.reject('VersionChanged');
+          opened.catch(() => {});
+          closed();
+        };
+        db.onclose = closed;
+        if (db.objectStoreNames.contains(STORE)) resolve(db);
+        else {
+          // Made without the store (by a page that is not Mnemo): add it.
+          const next = db.version + 1;
+          db.onversionchange = null;
+          db.close();
+          connect(next).then(resolve, reject);
+        }
+      };
+    });
+
+  let opened;
+  try {
+    opened = window.indexedDB ? connect() : Promise.reject('IndexedDB is missing');
+  } catch (error) {
+    opened = Promise.reject(failure(error));
+  }
+  opened.catch(() => {});
+
+  /** Runs `work` on the store in one transaction; resolves when it is on disk. */
+  const inStore = (mode, work) =>
+    opened.then(
+      (db) =>
+        new Promise((resolve, reject) => {
+          let result;
+          let t;
+          try {
+            t = db.transaction(STORE, mode);
+            const request = work(t.objectStore(STORE));
+            if (request) request.onsuccess = () => (result = request.result);
+          } catch (error) {
+            reject(failure(error));
+            return;
+          }
+          t.oncomplete = () => resolve(result);
+          t.onabort = t.onerror = () => reject(failure(t.error));
+        }),
+    );
+
+  // Whether `text` may contain `needle` (folded by the app: lower case, no accents).
+  // Plain ASCII text is looked at here, quickly and exactly as the app would; any other
+  // text (an accent may fold to the letter looked for) goes to the app's `test`.
+  const ASCII = /^[\x20-\x7e]*$/;
+  const OTHER = /[^\x00-\x7f]|\\u|\\\//;
+  const mayContain = (text, needle, test) => {
+    if (!ASCII.test(needle) || needle.includes('"') || needle.includes('\\')) return test(text);
+    if (text.toLowerCase().includes(needle)) return true;
+    return OTHER.test(text) && test(text);
+  };
+
+  window.mnemoArchive = {
+    /** Resolves once the database is open; rejects with why it cannot be. */
+    open: () => opened.then(() => undefined, (why) => Promise.reject(failure(why))),
+    /** The stored text of conversation `id`, or undefined. */
+    get: (id) => inStore('readonly', (s) => s.get(id)),
+    /** Stores `text` as conversation `id`; resolves once it is written. */
+    put: (id, text) => inStore('readwrite', (s) => s.put(text, id)),
+    /** Removes conversation `id`. */
+    remove: (id) => inStore('readwrite', (s) => s.delete(id)),
+    /** Every stored id. */
+    keys: () => inStore('readonly', (s) => s.getAllKeys()),
+    /**
+     * The ids of the records whose text passes `test` (the app's cheap first look at a
+     * record's text, checked on the decoded messages after), read one record at a time
+     * so that the page answers in between.
+     */
+    search: (needle, test) =>
+      opened.then(
+        (db) =>
+          new Promise((resolve, reject) => {
+            const found = [];
+            const request = db.transaction(STORE).objectStore(STORE).openCursor();
+            request.onerror = () => reject(failure(request.error));
+            request.onsuccess = () => {
+              const cursor = request.result;
+              if (!cursor) return resolve(found);
+              if (typeof cursor.value !== 'string' || mayContain(cursor.value, needle, test)) found.push(cursor.key);
+              cursor.continue();
+            };
+          }),
+      ),
+    /** [bytes used, bytes allowed] for this site, or undefined when unknown. */
+    estimate: () =>
+      navigator.storage?.estimate
+        ? navigator.storage.estimate().then((e) => [e.usage ?? 0, e.quota ?? 0], () => undefined)
+        : Promise.resolve(undefined),
+  };
+})();
