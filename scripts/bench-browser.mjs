@@ -1,8 +1,10 @@
 // Browser measurements against the built dist/ in headless Chromium, printed as one table
-// (numbers to report, never asserted). Three parts, each runnable alone with
+// (numbers to report, never asserted). Five parts, each runnable alone with
 // `--only <part>` (several: `--only app,counter`); the default runs them all:
 //   app        time to an interactive composer and to exact counts; long tasks around a 1 MB paste
 //   history    start-up with 200 stored conversations and 1,000 messages in the open one
+//   archive    5,000 conversations (100,000 messages, ~300 MB) in IndexedDB: whether they fit,
+//              start-up, opening one from the list, and a search over every message
 //   streaming  a 20,000-token reply streamed by the mock at 5,000 tokens/s through the app:
 //              long tasks, and main-thread time per chunk early and late in the reply
 //   counter    Mnemo's tokenizer worker against gpt-tokenizer and js-tiktoken, in the same page,
@@ -10,6 +12,7 @@
 import os from 'node:os';
 import { startServers } from '../tests/e2e/fixtures/servers.mjs';
 import { benchApp } from './bench/app.mjs';
+import { benchArchive } from './bench/archive.mjs';
 import { benchCounter } from './bench/counter.mjs';
 import { benchHistory } from './bench/history.mjs';
 import { benchStreaming } from './bench/streaming.mjs';
@@ -18,6 +21,7 @@ import { benchStreaming } from './bench/streaming.mjs';
 const PARTS = {
   app: { run: benchApp, servers: true },
   history: { run: benchHistory, servers: true },
+  archive: { run: benchArchive, servers: true },
   streaming: { run: benchStreaming, servers: true },
   counter: { run: benchCounter, servers: false },
 };
