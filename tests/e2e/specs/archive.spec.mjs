@@ -693,4 +693,34 @@ describe('the archive', { timeout: 600_000 }, () => {
     assert.equal(NOTICE.usage.exec(line)[1], '85');
     assertNoUncaught(browser);
   });
+
+  it('a record that cannot be read is set aside, never overwritten, and can be exported', async (t) => {
+    const { browser, chat } = await readyChat(t);
+    const first = 'The first conversation, to be damaged.';
+    await expectUsable(chat, first);
+    const id = (await chat.storedIndex()).current;
+    await chat.newChat();
+    await expectUsable(chat, 'The second conversation.');
+    await chat.waitUntil(async () => !(await chat.localConversationIds()).includes(id), {
+      timeout: 10_000,
+      message: 'the first conversation to be kept in IndexedDB only',
+    });
+    const bad = '{"v":2,"data":{"id":';
+    await chat.page.evaluate(([id, bad]) => window.mnemoArchive.put(id, bad), [id, bad]);
+
+    await chat.openConversation(first);
+    const line = await chat.waitForNotice(/^That conversation could not be read/);
+    const m = /^That conversation could not be read: it is damaged \(.+\); a copy was kept as "(mnemo\.quarantine\.\d+\.mnemo\.conv\.[^"]+)"\.$/.exec(line);
+    assert.ok(m, `the notice names the copy: ${line}`);
+    const records = await chat.archiveRecords();
+    assert.equal(records[m[1]], bad, 'the copy holds the record as it was');
+    assert.equal(records[id], bad, 'the record itself is left as it was');
+    assert.equal(await chat.page.locator('h1').innerText(), 'The second conversation.', 'the open conversation stays open');
+
+    const file = await chat.downloadFrom(chat.noticeBanner.getByRole('button', { name: UI.buttons.exportSetAside, exact: true }));
+    const setAside = JSON.parse(file.text).set_aside ?? [];
+    assert.ok(setAside.some((s) => s.value === bad), `the export holds it as stored: ${JSON.stringify(setAside)}`);
+    await expectUsable(chat, 'Still chatting.');
+    assertNoUncaught(browser);
+  });
 });
