@@ -35,8 +35,10 @@ function* walk(path) {
   }
 }
 
-// Trunk's file hash (and the vocabularies' and the registration script's) is 16 hex digits.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z0-9]+$/;
+// Trunk's file hash (and the vocabularies' and the registration script's): up to 16 hex
+// digits. Trunk writes a 64-bit hash without its leading zeros, so one in sixteen builds
+// names a file with 15 digits (mnemo-dfd155d1ca96568_bg.wasm), and fewer now and then.
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z0-9]+$/;
 const files = { index: './', hashed: [], fresh: [], vocab: [] };
 const workerFile = join(dir, WORKER);
 let worker = readFileSync(workerFile, 'utf8');
