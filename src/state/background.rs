@@ -129,7 +129,7 @@ impl ChatState {
         }
         let Some(result) = self
             .background
-            .with_untracked(|b| b.as_ref().map(|c| self.write_conversation(c, false)))
+            .with_untracked(|b| b.as_ref().map(|c| self.write_conversation(c, false, true)))
         else {
             return true;
         };

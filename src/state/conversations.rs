@@ -101,7 +101,8 @@ impl ChatState {
                 None => return,
             },
         };
-        self.save();
+        // The one left is saved; the list is written once, below, naming the new one.
+        self.save_with(false);
         self.keep_reply_going();
         // Its copy, so that a reload paints it before IndexedDB answers. Without room for
         // it, the archive still holds it.

@@ -339,6 +339,12 @@ impl ChatState {
     /// Saves the open conversation and its line in the index. What another tab saved
     /// in between is merged first, so two tabs never overwrite each other's messages.
     pub fn save(&self) {
+        self.save_with(true);
+    }
+
+    /// As [`ChatState::save`]; the list is written only when `list` (the caller writes
+    /// it right after, as opening another conversation does).
+    pub(super) fn save_with(&self, list: bool) {
         if !self.conversation.with_untracked(persist::worth_storing) {
             return;
         }
@@ -360,7 +366,7 @@ impl ChatState {
         }
         let result = self
             .conversation
-            .with_untracked(|c| self.write_conversation(c, true));
+            .with_untracked(|c| self.write_conversation(c, true, list));
         self.report(result);
     }
 
@@ -371,11 +377,12 @@ impl ChatState {
 
     /// Writes `conversation` (shown here, or replying in the background) and its line in
     /// the list (as the open one when `open`): its copy in localStorage at once, then its
-    /// record in IndexedDB.
+    /// record in IndexedDB. The list is written when `list`.
     fn write_conversation(
         &self,
         conversation: &Conversation,
         open: bool,
+        list: bool,
     ) -> Result<(), StorageError> {
         let key = persist::conversation_key(&conversation.id);
         let text = persist::encode(conversation);
@@ -395,6 +402,9 @@ impl ChatState {
         // streams).
         if self.index.with_untracked(|i| *i != index) {
             self.index.set(index);
+        }
+        if !list {
+            return Ok(());
         }
         let index = self.index.with_untracked(persist::encode);
         self.write_tracked(persist::INDEX_KEY, index)
