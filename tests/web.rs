@@ -1,5 +1,6 @@
-//! Browser tests (wasm-bindgen-test in headless Chromium): storage, the
-//! fetch → bytes → SSE pipeline on a real `ReadableStream`, and mounting the app.
+//! Browser tests (wasm-bindgen-test in headless Chromium): storage and the IndexedDB
+//! archive, the fetch → bytes → SSE pipeline on a real `ReadableStream`, and mounting the
+//! app.
 #![cfg(target_arch = "wasm32")]
 
 use mnemo::core::conversation::{Conversation, ConversationId};
@@ -176,4 +177,89 @@ fn a_download_keeps_its_file_url_after_the_click() {
         0,
         "the file's URL is still there to be read"
     );
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function fail_puts_with(name) {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function () {
+    throw new DOMException('as the browser says it', name);
+  };
+  return () => { IDBObjectStore.prototype.put = put; };
+}
+"#)]
+extern "C" {
+    fn fail_puts_with(name: &str) -> js_sys::Function;
+}
+
+/// A conversation titled `title` with one question.
+fn conversation(title: &str, question: &str) -> Conversation {
+    let mut c = Conversation::new(ConversationId(title.to_lowercase()), 1.0);
+    c.push_user(Message::user(MessageId("q".into()), question, 2.0));
+    c.title = title.into();
+    c
+}
+
+/// The page's archive glue (web/archive.js), as index.html loads it before the app.
+fn load_archive() {
+    let window = web_sys::window().unwrap();
+    if js_sys::Reflect::get(&window, &"mnemoArchive".into())
+        .unwrap()
+        .is_undefined()
+    {
+        js_sys::eval(include_str!("../web/archive.js")).expect("archive.js runs");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_archive_stores_finds_lists_and_removes_records() {
+    use mnemo::platform::archive;
+    load_archive();
+    archive::open().await.expect("IndexedDB opens");
+    let text = persist::encode(&conversation("Heron", "Remember the word heron."));
+    archive::put("web-1", &text).await.expect("stored");
+    assert_eq!(
+        archive::get("web-1").await.unwrap().as_deref(),
+        Some(text.as_str())
+    );
+    assert!(archive::keys()
+        .await
+        .unwrap()
+        .contains(&"web-1".to_string()));
+    // Plain ASCII text is looked at in JavaScript: the app's test is not even asked.
+    let found = archive::search("heron", |_| panic!("not asked for ASCII text"))
+        .await
+        .unwrap();
+    assert!(found.contains(&"web-1".to_string()));
+    assert!(archive::search("egret", |_| false)
+        .await
+        .unwrap()
+        .is_empty());
+    // Text with an accent goes to the app's test, which folds as search does.
+    let accented = persist::encode(&conversation("Café", "Un café, s'il vous plaît."));
+    archive::put("web-2", &accented).await.unwrap();
+    let found = archive::search("cafe", |t| {
+        mnemo::core::search::stored_may_contain(&t, "cafe")
+    })
+    .await
+    .unwrap();
+    assert!(found.contains(&"web-2".to_string()), "{found:?}");
+    for id in ["web-1", "web-2"] {
+        archive::remove(id).await.unwrap();
+        assert_eq!(archive::get(id).await.unwrap(), None);
+    }
+    let (used, quota) = archive::estimate().await.expect("the browser estimates");
+    assert!(used >= 0.0 && quota > 0.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_quota_error_from_indexeddb_reads_as_full_and_stores_nothing() {
+    use mnemo::platform::archive;
+    load_archive();
+    archive::open().await.expect("IndexedDB opens");
+    let restore = fail_puts_with("QuotaExceededError");
+    let result = archive::put("web-full", "{}").await;
+    restore.call0(&JsValue::NULL).unwrap();
+    assert_eq!(result, Err(storage::StorageError::Full));
+    assert_eq!(archive::get("web-full").await.unwrap(), None);
 }
