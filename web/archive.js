@@ -81,6 +81,8 @@
     return OTHER.test(text) && test(text);
   };
 
+  let searches = 0;
+
   window.mnemoArchive = {
     /** Resolves once the database is open; rejects with why it cannot be. */
     open: () => opened.then(() => undefined, (why) => Promise.reject(failure(why))),
@@ -93,12 +95,14 @@
     /** Every stored id. */
     keys: () => inStore('readonly', (s) => s.getAllKeys()),
     /**
-     * The ids of the records whose text passes `test` (the app's cheap first look at a
-     * record's text, checked on the decoded messages after), read one record at a time
-     * so that the page answers in between.
+     * The ids of the records whose text may contain `needle` (folded by the app), read
+     * one record at a time so that the page answers in between: see `mayContain`. The
+     * app checks each on its decoded messages after.
      */
-    search: (needle, test) =>
-      opened.then(
+    search: (needle, test) => {
+      // A newer search ends this one (typing a word starts one per letter).
+      const search = ++searches;
+      return opened.then(
         (db) =>
           new Promise((resolve, reject) => {
             const found = [];
@@ -106,12 +110,13 @@
             request.onerror = () => reject(failure(request.error));
             request.onsuccess = () => {
               const cursor = request.result;
-              if (!cursor) return resolve(found);
+              if (!cursor || search !== searches) return resolve(found);
               if (typeof cursor.value !== 'string' || mayContain(cursor.value, needle, test)) found.push(cursor.key);
               cursor.continue();
             };
           }),
-      ),
+      );
+    },
     /** [bytes used, bytes allowed] for this site, or undefined when unknown. */
     estimate: () =>
       navigator.storage?.estimate
