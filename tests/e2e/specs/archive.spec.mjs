@@ -723,4 +723,34 @@ describe('the archive', { timeout: 600_000 }, () => {
     await expectUsable(chat, 'Still chatting.');
     assertNoUncaught(browser);
   });
+
+  it('a conversation opened before IndexedDB answers opens once it does', async (t) => {
+    const { browser, chat } = await readyChat(t);
+    const first = 'Kept in IndexedDB only.';
+    await expectUsable(chat, first);
+    const id = (await chat.storedIndex()).current;
+    await chat.newChat();
+    await expectUsable(chat, 'Open at the reload.');
+    await chat.waitUntil(async () => !(await chat.localConversationIds()).includes(id), {
+      timeout: 10_000,
+      message: 'the first conversation to be kept in IndexedDB only',
+    });
+    const texts = (await chat.storedConversation(id)).messages.map((m) => m.content);
+    // The next start: the database answers two seconds late.
+    await browser.page.addInitScript(() => {
+      const open = IDBFactory.prototype.open;
+      IDBFactory.prototype.open = function (...args) {
+        const request = open.apply(this, args);
+        request.addEventListener('success', () => setTimeout(() => request.onsuccess?.(new Event('success')), 2_000), { once: true });
+        request.addEventListener('success', (event) => event.stopImmediatePropagation(), { once: true });
+        return request;
+      };
+    });
+    await chat.reload();
+    assert.equal(await chat.archiveState(), 'opening');
+    await chat.openConversation(first);
+    await expectShown(chat, texts, 'the conversation clicked while the database opened');
+    assert.equal(await chat.archiveState(), 'ready');
+    assertNoUncaught(browser);
+  });
 });
