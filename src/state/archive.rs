@@ -119,6 +119,14 @@ impl ChatState {
     /// Reads a stored conversation from its copy and its record; one that cannot be read
     /// is set aside and reported.
     pub(super) async fn load_conversation(&self, id: &ConversationId) -> Option<Conversation> {
+        // Until IndexedDB answers, a conversation may be only there: wait for it (for at
+        // most a few seconds; it is open in well under one).
+        for _ in 0..200 {
+            if self.archive.get_untracked() != Archive::Opening {
+                break;
+            }
+            sleep(25.0).await;
+        }
         let local = self.read_conversation(id);
         let archived = match self.archive.get_untracked() {
             Archive::Ready => self.read_record(id).await,
