@@ -708,7 +708,7 @@ describe('the archive', { timeout: 600_000 }, () => {
     const bad = '{"v":2,"data":{"id":';
     await chat.page.evaluate(([id, bad]) => window.mnemoArchive.put(id, bad), [id, bad]);
 
-    await chat.openConversation(first);
+    await chat.openConversation(first, { opens: false });
     const line = await chat.waitForNotice(/^That conversation could not be read/);
     const m = /^That conversation could not be read: it is damaged \(.+\); a copy was kept as "(mnemo\.quarantine\.\d+\.mnemo\.conv\.[^"]+)"\.$/.exec(line);
     assert.ok(m, `the notice names the copy: ${line}`);
