@@ -27,8 +27,8 @@ const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // versions last shown as a list, compact JSON exports), then 7.2 KB taken out by reading
 // message statuses and unit enums without serde's generated machinery (379.8 KB with
 // the keyboard kept in place after the message actions).
-// Raised to 396 KB when conversations moved to IndexedDB (395.7 KB, +15.9 KB): the
-// database glue is JavaScript (web/archive.js, 1.9 KB gzip; the same promise glue through
+// Raised to 396 KB when conversations moved to IndexedDB (395.8 KB, +16.0 KB): the
+// database glue is JavaScript (web/archive.js, 2.0 KB gzip; the same promise glue through
 // web-sys, or a crate such as idb or rexie, costs the wasm more), and the rest is the
 // move from localStorage with its read-back, the fallbacks, and open, rename, delete,
 // undo, export, import and search made asynchronous (bisected with twiggy on the wasm:
