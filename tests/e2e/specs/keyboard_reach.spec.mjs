@@ -134,8 +134,14 @@ describe('keyboard only, with 43 conversations', { timeout: 180_000 }, () => {
 
     await chat.openConversation('Chat 5');
     await chat.conversationRow('Chat 5').locator('button.open').focus();
+    // Where the keyboard is at the very moment the row leaves the list: a screen reader
+    // announces it then, and a key pressed then must not land on the page.
+    await chat.watchFocusOnChange('.conversation-list');
     await press('Delete');
     await chat.undoToast.waitFor({ timeout: 5_000 });
+    const atRemoval = await chat.focusAtChange();
+    assert.match(atRemoval.className, ROW, `the keyboard is on a row as the deleted one goes (${JSON.stringify(atRemoval)})`);
+    assert.equal(atRemoval.text, 'Chat 4', 'the row that takes its place');
     const after = await focused();
     assert.match(after.className, ROW, `the keyboard is on a row of the list, not lost (${JSON.stringify(after)})`);
     assert.ok(!(await chat.conversationTitles()).includes('Chat 5'), 'deleted');

@@ -105,9 +105,14 @@ describe('versions', { timeout: 240_000 }, () => {
     }
     await previous(1).click();
     await shows(['Count for me', 'Three.']);
-    // The keyboard: Alt+← and Alt+→ on the focused message.
+    // The keyboard: Alt+← and Alt+→ on the focused message. The version shown is a new
+    // row; the keyboard is on its switcher as soon as it is in the page, so a key pressed
+    // right after flips again instead of landing on the page.
+    await chat.watchFocusOnChange('ol.messages');
     await chat.page.keyboard.press('Alt+ArrowLeft');
     await shows(['Count for me', 'Two.']);
+    const atChange = await chat.focusAtChange();
+    assert.equal(atChange.label, 'Previous version', `the keyboard as the new row arrives (${JSON.stringify(atChange)})`);
     await chat.page.keyboard.press('Alt+ArrowLeft');
     await shows(['Count for me', 'One.']);
     assert.equal(await versionOf(1), '1 / 4');
