@@ -57,12 +57,13 @@ pub fn ConversationRow(
         }
     };
     let on_delete = move |ev: leptos::ev::MouseEvent| {
-        let index = ev
+        if let Some(el) = ev
             .current_target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map_or(0, |el| row_keys::row_index(&el));
+        {
+            row_keys::leave_row(&el);
+        }
         state.delete(&id.get_value());
-        row_keys::focus_after_delete(index);
     };
     // Escape hides the field, and the blur that follows must not save what was typed.
     let finish_rename = move || {

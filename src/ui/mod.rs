@@ -9,6 +9,7 @@ pub mod context_meter;
 pub mod conversation_row;
 pub mod conversation_stats;
 pub mod error_banner;
+pub mod focus_later;
 pub mod focus_trap;
 pub mod help_dialog;
 pub mod memory_field;

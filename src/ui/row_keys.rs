@@ -2,7 +2,6 @@
 //! between rows, Left and Right between a row's buttons, F2 renames and Delete deletes.
 
 use leptos::ev::KeyboardEvent;
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -86,45 +85,24 @@ fn click_action(li: &Element, label: &str) -> bool {
     }
 }
 
-/// Where the keyboard goes once the row at `index` is deleted: the row now in its place
-/// (or the last one), else New chat.
-pub fn focus_after_delete(index: usize) {
-    request_animation_frame(move || {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let row = doc
-            .query_selector_all(".conversation-list > li.conversation")
-            .ok()
-            .and_then(|list| {
-                let n = list.length();
-                (n > 0).then(|| list.item((index as u32).min(n - 1)))
-            })
-            .flatten()
-            .and_then(|n| n.dyn_into::<Element>().ok());
-        if !focus_row(row) {
-            if let Some(b) = doc
-                .query_selector(".new-chat")
-                .ok()
-                .flatten()
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            {
-                let _ = b.focus();
-            }
-        }
-    });
-}
-
-/// The position of the row that holds `el` in its list.
-pub fn row_index(el: &Element) -> usize {
-    el.closest("li.conversation")
-        .ok()
-        .flatten()
-        .map(|li| {
-            rows(&li)
-                .iter()
-                .position(|r| r.is_same_node(Some(&li)))
-                .unwrap_or(0)
-        })
-        .unwrap_or(0)
+/// Moves the keyboard off the row that holds `el`, before that row is deleted: to the
+/// row that will take its place (the next one, else the one before), else to New chat.
+/// Done before, not after, so that the keyboard is never on the page in between.
+pub fn leave_row(el: &Element) {
+    let Some(li) = el.closest("li.conversation").ok().flatten() else {
+        return;
+    };
+    let neighbour = li
+        .next_element_sibling()
+        .or_else(|| li.previous_element_sibling());
+    if focus_row(neighbour) {
+        return;
+    }
+    if let Some(b) = li
+        .owner_document()
+        .and_then(|d| d.query_selector(".new-chat").ok().flatten())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = b.focus();
+    }
 }

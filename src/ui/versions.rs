@@ -5,6 +5,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::focus_later::focus_when_drawn;
 use crate::core::message::MessageId;
 use crate::state::ChatState;
 
@@ -95,25 +96,21 @@ fn flip(state: ChatState, id: &MessageId, step: isize) {
     );
 }
 
-/// Once the frame is drawn, focuses the first element of message `id`'s row that
+/// As soon as it is drawn, focuses the first element of message `id`'s row that
 /// matches one of `selectors`, tried in order (a row re-made by a change has lost the
 /// focus it had).
 pub fn focus_in_message(id: String, selectors: Vec<String>) {
-    request_animation_frame(move || {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Ok(Some(row)) = doc.query_selector(&format!("li.message[data-id=\"{id}\"]")) else {
-            return;
-        };
-        let found = selectors.iter().find_map(|s| {
+    focus_when_drawn(move || {
+        let doc = web_sys::window().and_then(|w| w.document())?;
+        let row = doc
+            .query_selector(&format!("li.message[data-id=\"{id}\"]"))
+            .ok()
+            .flatten()?;
+        selectors.iter().find_map(|s| {
             row.query_selector(s)
                 .ok()
                 .flatten()
                 .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        });
-        if let Some(el) = found {
-            let _ = el.focus();
-        }
+        })
     });
 }

@@ -1,0 +1,30 @@
+//! Moving the keyboard to an element that a change is about to draw.
+
+use leptos::prelude::*;
+use web_sys::HtmlElement;
+
+/// How many turns of the task queue a change may take to be drawn: a list's effect, then
+/// the effects of the rows it makes.
+const TURNS: usize = 4;
+
+/// Focuses what `find` returns as soon as the change just made is drawn: once the
+/// reactive effects already queued have run, before the browser handles another key
+/// press. (Waiting for the next frame left the keyboard on the page for that frame, and
+/// a key pressed then was lost.) If it is not there by then, tries once more on the next
+/// frame.
+pub fn focus_when_drawn(find: impl Fn() -> Option<HtmlElement> + 'static) {
+    leptos::task::spawn_local(async move {
+        for _ in 0..TURNS {
+            leptos::task::tick().await;
+            if let Some(el) = find() {
+                let _ = el.focus();
+                return;
+            }
+        }
+        request_animation_frame(move || {
+            if let Some(el) = find() {
+                let _ = el.focus();
+            }
+        });
+    });
+}
