@@ -1,5 +1,9 @@
 //! Moving the keyboard to an element that a change is about to draw.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
@@ -15,7 +19,7 @@ const TURNS: usize = 4;
 pub fn focus_when_drawn(find: impl Fn() -> Option<HtmlElement> + 'static) {
     leptos::task::spawn_local(async move {
         for _ in 0..TURNS {
-            leptos::task::tick().await;
+            NextTurn(false).await;
             if let Some(el) = find() {
                 let _ = el.focus();
                 return;
@@ -27,4 +31,20 @@ pub fn focus_when_drawn(find: impl Fn() -> Option<HtmlElement> + 'static) {
             }
         });
     });
+}
+
+/// Lets the tasks queued before it run: pending once, and at once queued again behind them.
+struct NextTurn(bool);
+
+impl Future for NextTurn {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
 }
