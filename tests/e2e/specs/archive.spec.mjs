@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServers, chatRequests } from '../fixtures/servers.mjs';
 import { launchBrowser } from '../fixtures/browser.mjs';
-import { ChatPage, STORAGE, UI } from '../fixtures/chat_page.mjs';
+import { ChatPage, NAV, STORAGE, UI } from '../fixtures/chat_page.mjs';
 import { bodyWord, comparable, exportFile, legacyStorage, originalWord, prose, titleWord } from '../fixtures/archive_fixtures.mjs';
 
 let servers;
@@ -338,6 +338,44 @@ describe('the archive', { timeout: 600_000 }, () => {
         assert.deepEqual(every(await localCopy(chat, c.id)), texts, 'both versions in the open conversation\'s copy in localStorage');
         throw e;
       });
+  });
+
+  it('a search shows matches in messages as each record is read, from the top of the list down', async (t) => {
+    // Every question says "Question 1 of conversation …"; no title holds the word.
+    const fixture = legacyStorage({ count: 40, schema: 2, current: 0 });
+    const { browser, chat } = await freshBrowser(t);
+    await chat.seedStorage(fixture.entries);
+    await chat.goto();
+    await chat.waitForArchive('ready', { timeout: 60_000 });
+    await chat.configureForMock({ remember: true });
+    const expected = fixture.matching('question');
+    assert.equal(expected.length, 40);
+    // Every change to the rows with a marked excerpt, as the page shows them.
+    await chat.page.evaluate((css) => {
+      const steps = [];
+      window.searchSteps = steps;
+      const shown = () =>
+        [...document.querySelectorAll(css.row)]
+          .filter((li) => li.querySelector(`${css.excerpt} mark`))
+          .map((li) => li.querySelector(css.open).title);
+      new MutationObserver(() => {
+        const titles = shown();
+        if (titles.length !== (steps.at(-1)?.length ?? 0)) steps.push(titles);
+      }).observe(document.querySelector('.conversation-list'), { childList: true, subtree: true });
+    }, { row: NAV.rowCss, excerpt: NAV.rowExcerptCss, open: NAV.rowOpenCss });
+    await chat.search('question');
+    await expectListed(chat, expected, 'every conversation, by a word in its questions');
+    const steps = await chat.page.evaluate(() => window.searchSteps);
+    assert.deepEqual(steps.at(-1), expected, 'in the list\'s order, newest first');
+    // The open conversation is matched at once; the others as their records are read.
+    const open = fixture.byId.get(fixture.current).title;
+    assert.deepEqual(steps[0], [open], 'the open conversation first');
+    assert.ok(steps.length > 3, `the matches arrive as they are found, not all at the end: ${steps.map((s) => s.length).join(', ')}`);
+    for (const step of steps) {
+      const others = step.filter((title) => title !== open);
+      assert.deepEqual(others, expected.filter((title) => title !== open).slice(0, others.length), 'the top of the list fills first');
+    }
+    browser.assertNoErrors();
   });
 
   it('a move cut short keeps every conversation, and the next start finishes it', async (t) => {
