@@ -34,7 +34,10 @@ const GOALS = { shell: 300 * KB, tokenizer: 400 * KB };
 // undo, export, import and search made asynchronous (bisected with twiggy on the wasm:
 // the archive state 19 KB raw, the asynchronous conversation actions 9.5 KB, import and
 // export 7 KB, the search's second stage 4 KB).
-const SHELL_CEILING_GZIP = 396 * KB;
+// Raised to 397 KB when the archive search began showing each match as its record is read,
+// newest first, instead of all of them once every record was read (396.3 KB, +0.5 KB: the
+// callback per record and the merge of the two kinds of results in the list's order).
+const SHELL_CEILING_GZIP = 397 * KB;
 const dist = process.argv[2] ?? 'dist';
 
 function* walk(dir) {

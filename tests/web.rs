@@ -211,6 +211,19 @@ fn load_archive() {
     }
 }
 
+/// What `archive::search` hands over for `needle` among `ids`: (id, text), in order.
+async fn found_by(ids: &[String], needle: &str) -> Vec<(String, String)> {
+    let found = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let into = found.clone();
+    mnemo::platform::archive::search(needle, ids, move |id, text| {
+        into.borrow_mut().push((id, text));
+    })
+    .await
+    .expect("the search reads the archive");
+    let all = found.borrow().clone();
+    all
+}
+
 #[wasm_bindgen_test]
 async fn the_archive_stores_finds_lists_and_removes_records() {
     use mnemo::platform::archive;
@@ -226,24 +239,35 @@ async fn the_archive_stores_finds_lists_and_removes_records() {
         .await
         .unwrap()
         .contains(&"web-1".to_string()));
-    // Plain ASCII text is looked at in JavaScript: the app's test is not even asked.
-    let found = archive::search("heron", |_| panic!("not asked for ASCII text"))
-        .await
-        .unwrap();
-    assert!(found.contains(&"web-1".to_string()));
-    assert!(archive::search("egret", |_| false)
-        .await
-        .unwrap()
-        .is_empty());
-    // Text with an accent goes to the app's test, which folds as search does.
+    // Plain ASCII text is looked at in JavaScript: only what may hold the word comes back.
+    let ids = [
+        "web-2".to_string(),
+        "web-1".to_string(),
+        "web-missing".to_string(),
+    ];
+    assert_eq!(
+        found_by(&ids, "heron").await,
+        [("web-1".to_string(), text.clone())]
+    );
+    assert!(found_by(&ids, "egret").await.is_empty());
+    // Text with an accent comes back for the app to look closer (an accent may fold to
+    // the letter looked for); records come in the order asked for.
     let accented = persist::encode(&conversation("Café", "Un café, s'il vous plaît."));
     archive::put("web-2", &accented).await.unwrap();
-    let found = archive::search("cafe", |t| {
-        mnemo::core::search::stored_may_contain(&t, "cafe")
-    })
-    .await
-    .unwrap();
-    assert!(found.contains(&"web-2".to_string()), "{found:?}");
+    let order: Vec<String> = found_by(&ids, "egret")
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(order, ["web-2"], "only the record with an accent");
+    let both = persist::encode(&conversation("Café heron", "A heron at the café."));
+    archive::put("web-1", &both).await.unwrap();
+    let order: Vec<String> = found_by(&ids, "cafe")
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(order, ["web-2", "web-1"], "in the order of the ids");
     for id in ["web-1", "web-2"] {
         archive::remove(id).await.unwrap();
         assert_eq!(archive::get(id).await.unwrap(), None);

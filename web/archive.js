@@ -70,16 +70,13 @@
         }),
     );
 
-  // Whether `text` may contain `needle` (folded by the app: lower case, no accents).
-  // Plain ASCII text is looked at here, quickly and exactly as the app would; any other
-  // text (an accent may fold to the letter looked for) goes to the app's `test`.
+  // Whether `text` may contain `needle` (folded by the app: lower case, no accents), as far
+  // as can be told here: plain ASCII text is looked at exactly as the app would; any other
+  // text (an accent may fold to the letter looked for) may, and the app looks closer.
   const ASCII = /^[\x20-\x7e]*$/;
   const OTHER = /[^\x00-\x7f]|\\u|\\\//;
-  const mayContain = (text, needle, test) => {
-    if (!ASCII.test(needle) || needle.includes('"') || needle.includes('\\')) return test(text);
-    if (text.toLowerCase().includes(needle)) return true;
-    return OTHER.test(text) && test(text);
-  };
+  const plain = (needle) => ASCII.test(needle) && !needle.includes('"') && !needle.includes('\\');
+  const mayContain = (text, needle) => !plain(needle) || text.toLowerCase().includes(needle) || OTHER.test(text);
 
   let searches = 0;
 
@@ -95,27 +92,35 @@
     /** Every stored id. */
     keys: () => inStore('readonly', (s) => s.getAllKeys()),
     /**
-     * The ids of the records whose text may contain `needle` (folded by the app), read
-     * one record at a time so that the page answers in between: see `mayContain`. The
-     * app checks each on its decoded messages after.
+     * Reads the records of `ids`, in that order, and hands each whose text may contain
+     * `needle` (folded by the app; see `mayContain`) to `found(id, text)` at once, so that
+     * the first results show while the rest are read. A few records per transaction, so
+     * that saves get in between and the page answers. Resolves once all are read, or when
+     * a newer search starts (typing a word starts one per letter).
      */
-    search: (needle, test) => {
-      // A newer search ends this one (typing a word starts one per letter).
+    search: (needle, ids, found) => {
       const search = ++searches;
-      return opened.then(
-        (db) =>
-          new Promise((resolve, reject) => {
-            const found = [];
-            const request = db.transaction(STORE).objectStore(STORE).openCursor();
-            request.onerror = () => reject(failure(request.error));
+      const PER_TRANSACTION = 32;
+      const chunk = (db, from) =>
+        new Promise((resolve, reject) => {
+          const t = db.transaction(STORE);
+          const store = t.objectStore(STORE);
+          for (const id of ids.slice(from, from + PER_TRANSACTION)) {
+            const request = store.get(id);
             request.onsuccess = () => {
-              const cursor = request.result;
-              if (!cursor || search !== searches) return resolve(found);
-              if (typeof cursor.value !== 'string' || mayContain(cursor.value, needle, test)) found.push(cursor.key);
-              cursor.continue();
+              const text = request.result;
+              if (search !== searches || text === undefined) return;
+              if (typeof text !== 'string' || mayContain(text, needle)) found(id, String(text));
             };
-          }),
-      );
+          }
+          t.oncomplete = resolve;
+          t.onabort = t.onerror = () => reject(failure(t.error));
+        });
+      return opened.then(async (db) => {
+        for (let from = 0; from < ids.length && search === searches; from += PER_TRANSACTION) {
+          await chunk(db, from);
+        }
+      });
     },
     /** [bytes used, bytes allowed] for this site, or undefined when unknown. */
     estimate: () =>

@@ -20,7 +20,11 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = mnemoArchive, js_name = keys)]
     fn js_keys() -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = mnemoArchive, js_name = search)]
-    fn js_search(needle: &str, test: &JsValue) -> Result<js_sys::Promise, JsValue>;
+    fn js_search(
+        needle: &str,
+        ids: js_sys::Array,
+        found: &JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch, js_namespace = mnemoArchive, js_name = estimate)]
     fn js_estimate() -> Result<js_sys::Promise, JsValue>;
 }
@@ -93,22 +97,23 @@ pub async fn keys() -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// The ids of the records whose stored text may contain `needle` (folded for search), read
-/// one at a time: plain ASCII text is looked at in JavaScript, any other by `test`.
+/// Reads the records of `ids`, in that order, and hands each whose stored text may contain
+/// `needle` (folded for search) to `found` with its text as soon as it is read. Plain
+/// ASCII text is looked at in JavaScript; any other is handed over, for `found` to look
+/// closer. Ends early when a newer search starts.
 ///
 /// # Errors
 /// The browser's error name.
 pub async fn search(
     needle: &str,
-    test: impl FnMut(String) -> bool + 'static,
-) -> Result<Vec<String>, String> {
-    let test = Closure::<dyn FnMut(String) -> bool>::new(test);
-    let found = call(js_search(needle, test.as_ref())).await?;
-    drop(test);
-    Ok(js_sys::Array::from(&found)
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect())
+    ids: &[String],
+    found: impl FnMut(String, String) + 'static,
+) -> Result<(), String> {
+    let found = Closure::<dyn FnMut(String, String)>::new(found);
+    let ids: js_sys::Array = ids.iter().map(|id| JsValue::from_str(id)).collect();
+    let result = call(js_search(needle, ids, found.as_ref())).await;
+    drop(found);
+    result.map(|_| ())
 }
 
 /// Bytes this site uses and may use (`navigator.storage.estimate()`), if known.

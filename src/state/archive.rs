@@ -246,28 +246,4 @@ impl ChatState {
         }
         values
     }
-
-    /// Ids of archived conversations whose messages may contain `needle` (a cheap look
-    /// at each record's text), or nothing when the search changed meanwhile.
-    pub(super) async fn archived_matches(&self, needle: &str, revision: u64) -> Vec<String> {
-        if !self.archive_ready() {
-            return Vec::new();
-        }
-        let searches = self.search_revision;
-        let needle_owned = needle.to_string();
-        let folded = crate::core::search::fold(needle);
-        let found = idb::search(&folded, move |text: String| {
-            searches.get_value() == revision
-                && crate::core::search::stored_may_contain(&text, &needle_owned)
-        })
-        .await
-        .unwrap_or_default();
-        // Let the page answer between a long scan and decoding what it found.
-        sleep(0.0).await;
-        if self.search_revision.get_value() == revision {
-            found
-        } else {
-            Vec::new()
-        }
-    }
 }

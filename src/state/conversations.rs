@@ -356,45 +356,60 @@ impl ChatState {
             .collect()
     }
 
-    /// The archived conversations whose messages contain `query`, other than those in
-    /// `known`; empty when a newer search started meanwhile.
-    pub async fn search_archive(&self, query: &str, known: Vec<ConversationId>) -> Vec<SearchHit> {
+    /// Hands each archived conversation whose messages contain `query`, other than those
+    /// in `known` (in the list's order), to `on_hit` as soon as its record is read: in the list's order, newest
+    /// first, so that the top of the list fills first. Stops when a newer search starts.
+    pub async fn search_archive(
+        &self,
+        query: &str,
+        known: Vec<ConversationId>,
+        mut on_hit: impl FnMut(SearchHit) + 'static,
+    ) {
         let needle = query.trim().to_string();
         self.search_revision.update_value(|r| *r += 1);
         let revision = self.search_revision.get_value();
-        if needle.is_empty() {
-            return Vec::new();
+        if needle.is_empty() || !self.archive_ready() {
+            return;
         }
-        let mut hits = Vec::new();
-        for id in self.archived_matches(&needle, revision).await {
+        // `known` is in the list's order too.
+        let mut known = known.into_iter().peekable();
+        let ids: Vec<String> = self.index.with_untracked(|i| {
+            i.conversations
+                .iter()
+                .filter(|e| known.next_if(|k| *k == e.id).is_none())
+                .map(|e| e.id.0.clone())
+                .collect()
+        });
+        let searches = self.search_revision;
+        let folded = search::fold(&needle);
+        let index = self.index;
+        let found = move |id: String, raw: String| {
+            // What JavaScript could not rule out (text with accents): a cheap look first.
+            if searches.get_value() != revision || !search::stored_may_contain(&raw, &needle) {
+                return;
+            }
             let id = ConversationId(id);
-            let Some(title) = self.index.with_untracked(|i| {
+            let Some(title) = index.with_untracked(|i| {
                 i.conversations
                     .iter()
                     .find(|e| e.id == id)
                     .map(|e| e.title.clone())
             }) else {
-                continue;
-            };
-            if known.contains(&id) || self.search_revision.get_value() != revision {
-                continue;
-            }
-            let Ok(Some(raw)) = crate::platform::archive::get(&id.0).await else {
-                continue;
+                return;
             };
             if let Some(excerpt) = persist::decode::<Conversation>(&raw)
                 .ok()
                 .and_then(|c| found_in(&c, &needle))
             {
-                hits.push(SearchHit {
+                on_hit(SearchHit {
                     id,
                     title,
                     excerpt: Some(excerpt),
                     query: needle.clone(),
                 });
             }
-        }
-        hits
+        };
+        let _ = crate::platform::archive::search(&folded, &ids, found).await;
     }
 }
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::conversation_row::ConversationRow;
 use super::row_keys;
 use super::transfer_panel::TransferPanel;
+use crate::state::conversations::SearchHit;
 use crate::state::ChatState;
 
 /// Rows rendered at first, and added by each "Show more": a long history does not slow
@@ -28,25 +29,42 @@ pub fn Sidebar(
         archived.set(Vec::new());
         let known = found.with_untracked(|h| h.iter().map(|hit| hit.id.clone()).collect());
         leptos::task::spawn_local(async move {
-            let more = state.search_archive(&q, known).await;
-            if query.with_untracked(|now| *now == q) {
-                archived.set(more);
-            }
+            let still = q.clone();
+            state
+                .search_archive(&q, known, move |hit| {
+                    if query.with_untracked(|now| *now == still) {
+                        archived.update(|more| more.push(hit));
+                    }
+                })
+                .await;
         });
     });
-    // Both, in the list's order (newest first).
+    // Both, in the list's order (newest first). Each already is: the archive is read in
+    // that order. A conversation the list moved during the search is still shown, last.
     let hits = Memo::new(move |_| {
         let found = found.get();
         archived.with(|more| {
             if more.is_empty() {
                 return found;
             }
-            state.index.with(|i| {
+            let mut ours = found.into_iter().peekable();
+            let mut theirs = more.iter().cloned().peekable();
+            let mut all: Vec<SearchHit> = state.index.with(|i| {
                 i.conversations
                     .iter()
-                    .filter_map(|e| found.iter().chain(more).find(|h| h.id == e.id).cloned())
+                    .filter_map(|e| {
+                        if ours.peek().is_some_and(|h| h.id == e.id) {
+                            ours.next()
+                        } else if theirs.peek().is_some_and(|h| h.id == e.id) {
+                            theirs.next()
+                        } else {
+                            None
+                        }
+                    })
                     .collect()
-            })
+            });
+            all.extend(ours.chain(theirs));
+            all
         })
     });
     let limit = RwSignal::new(PAGE);
