@@ -202,9 +202,7 @@ impl ChatState {
         }
         if failed.is_none() {
             let mut index = self.index.get_untracked();
-            for c in &conversations {
-                index.touch(c);
-            }
+            index.touch_all(&conversations);
             match self.write_tracked(persist::INDEX_KEY, persist::encode(&index)) {
                 Ok(()) => self.index.set(index),
                 Err(e) => failed = Some(e),

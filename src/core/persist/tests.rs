@@ -42,6 +42,33 @@ fn settings_missing_new_fields_take_defaults() {
 }
 
 #[test]
+fn touching_many_at_once_lists_them_as_touching_each_in_turn_would() {
+    let at = |id: &str, t: f64| {
+        let mut c = Conversation::new(ConversationId(id.into()), t);
+        c.title = format!("{id} at {t}");
+        c
+    };
+    let mut one_by_one = Index::default();
+    for c in [at("a", 1.0), at("b", 5.0), at("c", 3.0)] {
+        one_by_one.touch(&c);
+    }
+    let mut at_once = one_by_one.clone();
+    // A newer line for "a", a new "d", and "e" twice (the later one counts).
+    let incoming = [at("a", 4.0), at("d", 2.0), at("e", 9.0), at("e", 0.5)];
+    for c in &incoming {
+        one_by_one.touch(c);
+    }
+    at_once.touch_all(&incoming);
+    assert_eq!(at_once, one_by_one);
+    let ids: Vec<_> = at_once
+        .conversations
+        .iter()
+        .map(|e| e.id.0.as_str())
+        .collect();
+    assert_eq!(ids, ["b", "a", "c", "d", "e"]);
+}
+
+#[test]
 fn the_index_stays_newest_first() {
     let mut index = Index::default();
     let a = Conversation::new(ConversationId("a".into()), 1.0);
