@@ -5,6 +5,7 @@
 //   history    start-up with 200 stored conversations and 1,000 messages in the open one
 //   archive    5,000 conversations (100,000 messages, ~300 MB) in IndexedDB: whether they fit,
 //              start-up, opening one from the list, and a search over every message
+//   import     a 100 MB export imported through the file field: time, progress, long tasks
 //   streaming  a 20,000-token reply streamed by the mock at 5,000 tokens/s through the app:
 //              long tasks, and main-thread time per chunk early and late in the reply
 //   counter    Mnemo's tokenizer worker against gpt-tokenizer and js-tiktoken, in the same page,
@@ -15,6 +16,7 @@ import { benchApp } from './bench/app.mjs';
 import { benchArchive } from './bench/archive.mjs';
 import { benchCounter } from './bench/counter.mjs';
 import { benchHistory } from './bench/history.mjs';
+import { benchImport } from './bench/import.mjs';
 import { benchStreaming } from './bench/streaming.mjs';
 
 /** Each part, and whether it needs the app and the mock server running. */
@@ -22,6 +24,7 @@ const PARTS = {
   app: { run: benchApp, servers: true },
   history: { run: benchHistory, servers: true },
   archive: { run: benchArchive, servers: true },
+  import: { run: benchImport, servers: true },
   streaming: { run: benchStreaming, servers: true },
   counter: { run: benchCounter, servers: false },
 };

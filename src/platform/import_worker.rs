@@ -31,10 +31,22 @@ pub async fn split(file: &File) -> Result<Split, String> {
             let _ = send.send(data);
         }
     };
+    // The conversations arrive in batches, each a message of its own; the last message
+    // says what the file was.
+    let entries = js_sys::Array::new();
     let on_message = {
         let send = Rc::clone(&send);
+        let entries = entries.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            answer(&send, event.data())
+            let data = event.data();
+            match field(&data, "entries").dyn_into::<js_sys::Array>() {
+                Ok(batch) => {
+                    for entry in batch.iter() {
+                        entries.push(&entry);
+                    }
+                }
+                Err(_) => answer(&send, data),
+            }
         })
     };
     // A worker that fails to load or crashes answers nothing: read the file on the page.
@@ -49,13 +61,13 @@ pub async fn split(file: &File) -> Result<Split, String> {
     };
     worker.terminate();
     drop((on_message, on_error));
-    let data = result?;
-    let get = |key: &str| js_sys::Reflect::get(&data, &key.into()).unwrap_or(JsValue::UNDEFINED);
-    match (
-        get("header").as_string(),
-        get("entries").dyn_into::<js_sys::Array>(),
-    ) {
-        (Some(header), Ok(entries)) => Ok(Split::Export { header, entries }),
-        _ => Ok(Split::Other),
+    match field(&result?, "header").as_string() {
+        Some(header) => Ok(Split::Export { header, entries }),
+        None => Ok(Split::Other),
     }
+}
+
+/// `data.key`, or undefined.
+fn field(data: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
