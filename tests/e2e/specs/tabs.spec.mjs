@@ -240,6 +240,27 @@ describe('tabs', { timeout: 180_000 }, () => {
     browser.assertNoErrors();
   });
 
+  it('a streaming reply saves its conversation as it goes, and the list only when a line of it changes', async (t) => {
+    const { browser, a, b } = await twoTabs(t);
+    // What the other tab hears of: every write to a key, as storage events.
+    await b.page.evaluate(() => {
+      window.heard = {};
+      window.addEventListener('storage', (e) => {
+        window.heard[e.key] = (window.heard[e.key] ?? 0) + 1;
+      });
+    });
+    servers.mock.configure({ delayMs: 50, replyWords: 60 });
+    await a.sendAndWait('A long answer, please.');
+    const id = (await a.storedIndex()).current;
+    const heard = await b.page.evaluate(() => window.heard);
+    const copies = heard[`${STORAGE.conversationPrefix}${id}`] ?? 0;
+    const lists = heard[STORAGE.index] ?? 0;
+    assert.ok(copies >= 4, `the conversation is saved while the reply streams (${copies} writes)`);
+    // The list changes when the question is sent, gets its title, and when the reply ends.
+    assert.ok(lists <= 3, `the list is written when a line changes, not on every save (${lists} writes, ${copies} of the conversation)`);
+    browser.assertNoErrors();
+  });
+
   it('a tab opened while the other streams ends with the whole reply, and both tabs can go on', async (t) => {
     let first;
     const { browser, a, b } = await twoTabs(t, {
