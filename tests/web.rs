@@ -224,6 +224,15 @@ async fn found_by(ids: &[String], needle: &str) -> Vec<(String, String)> {
     all
 }
 
+/// The ids `archive::search` hands over for `needle` among `ids`, in order.
+async fn ids_found_by(ids: &[String], needle: &str) -> Vec<String> {
+    found_by(ids, needle)
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
 #[wasm_bindgen_test]
 async fn the_archive_stores_finds_lists_and_removes_records() {
     use mnemo::platform::archive;
@@ -254,20 +263,18 @@ async fn the_archive_stores_finds_lists_and_removes_records() {
     // the letter looked for); records come in the order asked for.
     let accented = persist::encode(&conversation("Café", "Un café, s'il vous plaît."));
     archive::put("web-2", &accented).await.unwrap();
-    let order: Vec<String> = found_by(&ids, "egret")
-        .await
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    assert_eq!(order, ["web-2"], "only the record with an accent");
+    assert_eq!(
+        ids_found_by(&ids, "egret").await,
+        ["web-2"],
+        "only the record with an accent"
+    );
     let both = persist::encode(&conversation("Café heron", "A heron at the café."));
     archive::put("web-1", &both).await.unwrap();
-    let order: Vec<String> = found_by(&ids, "cafe")
-        .await
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    assert_eq!(order, ["web-2", "web-1"], "in the order of the ids");
+    assert_eq!(
+        ids_found_by(&ids, "cafe").await,
+        ["web-2", "web-1"],
+        "in the order of the ids"
+    );
     for id in ["web-1", "web-2"] {
         archive::remove(id).await.unwrap();
         assert_eq!(archive::get(id).await.unwrap(), None);

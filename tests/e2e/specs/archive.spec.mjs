@@ -228,6 +228,22 @@ async function expectFound(chat, fixture, needle) {
   return titles[0];
 }
 
+/**
+ * Two conversations, `first` then `second` (open), each with one exchange; resolves to the
+ * first one's id once it is kept in IndexedDB only.
+ */
+async function firstArchivedOnly(chat, first, second) {
+  await expectUsable(chat, first);
+  const id = (await chat.storedIndex()).current;
+  await chat.newChat();
+  await expectUsable(chat, second);
+  await chat.waitUntil(async () => !(await chat.localConversationIds()).includes(id), {
+    timeout: 10_000,
+    message: 'the first conversation to be kept in IndexedDB only',
+  });
+  return id;
+}
+
 describe('the archive', { timeout: 600_000 }, () => {
   it('moves 300 conversations stored by version 1 into IndexedDB; they are listed, found and opened', async (t) => {
     const fixture = legacyStorage({ count: 300, schema: 1, current: 150 });
@@ -735,14 +751,7 @@ describe('the archive', { timeout: 600_000 }, () => {
   it('a record that cannot be read is set aside, never overwritten, and can be exported', async (t) => {
     const { browser, chat } = await readyChat(t);
     const first = 'The first conversation, to be damaged.';
-    await expectUsable(chat, first);
-    const id = (await chat.storedIndex()).current;
-    await chat.newChat();
-    await expectUsable(chat, 'The second conversation.');
-    await chat.waitUntil(async () => !(await chat.localConversationIds()).includes(id), {
-      timeout: 10_000,
-      message: 'the first conversation to be kept in IndexedDB only',
-    });
+    const id = await firstArchivedOnly(chat, first, 'The second conversation.');
     const bad = '{"v":2,"data":{"id":';
     await chat.page.evaluate(([id, bad]) => window.mnemoArchive.put(id, bad), [id, bad]);
 
@@ -765,14 +774,7 @@ describe('the archive', { timeout: 600_000 }, () => {
   it('a conversation opened before IndexedDB answers opens once it does', async (t) => {
     const { browser, chat } = await readyChat(t);
     const first = 'Kept in IndexedDB only.';
-    await expectUsable(chat, first);
-    const id = (await chat.storedIndex()).current;
-    await chat.newChat();
-    await expectUsable(chat, 'Open at the reload.');
-    await chat.waitUntil(async () => !(await chat.localConversationIds()).includes(id), {
-      timeout: 10_000,
-      message: 'the first conversation to be kept in IndexedDB only',
-    });
+    const id = await firstArchivedOnly(chat, first, 'Open at the reload.');
     const texts = (await chat.storedConversation(id)).messages.map((m) => m.content);
     // The next start: the database answers two seconds late.
     await browser.page.addInitScript(() => {
