@@ -291,9 +291,19 @@ describe('conversations', { timeout: 180_000 }, () => {
       await chat.search('saffron');
       await expectTitles(['Weekly shopping list'], 'the rows matching "saffron"');
       const [row] = await chat.conversationList();
-      assert.match(row.excerpt, /^….{50,70}saffron.{50,70}…$/, row.excerpt);
+      // A little of what comes before, so that the word shows in the row, and more after.
+      assert.match(row.excerpt, /^….{10,25}saffron.{50,70}…$/, row.excerpt);
       assert.deepEqual(row.marks, ['saffron']);
       assert.equal(row.current, true);
+      const markInView = await chat
+        .conversationRow('Weekly shopping list')
+        .locator('.excerpt')
+        .evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          const mark = el.querySelector('mark').getBoundingClientRect();
+          return mark.left >= box.left && mark.right <= box.right;
+        });
+      assert.ok(markInView, 'the marked word is in view, not cut off by the row');
     });
 
     it('with no match says so; clearing it lists everything again without marks', async () => {
