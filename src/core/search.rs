@@ -46,13 +46,13 @@ pub fn highlight(text: &str, needle: &str) -> Vec<(String, bool)> {
     runs
 }
 
-/// Up to `radius` characters either side of the first match of `needle` in `text`
-/// (ignoring case and accents, see [`fold`]), with "…" where it was cut; `None` when it does not
-/// match.
-pub fn excerpt(text: &str, needle: &str, radius: usize) -> Option<String> {
+/// The first match of `needle` in `text` (ignoring case and accents, see [`fold`]) with
+/// up to `lead` characters before it and `tail` after, and "…" where it was cut; `None`
+/// when it does not match.
+pub fn excerpt(text: &str, needle: &str, lead: usize, tail: usize) -> Option<String> {
     let needle = fold(needle);
     let (start, end) = Folded::new(text).matches(&needle).next()?;
-    let before = match radius.checked_sub(1) {
+    let before = match lead.checked_sub(1) {
         None => start,
         Some(skip) => text[..start]
             .char_indices()
@@ -62,7 +62,7 @@ pub fn excerpt(text: &str, needle: &str, radius: usize) -> Option<String> {
     };
     let after = text[end..]
         .char_indices()
-        .nth(radius)
+        .nth(tail)
         .map_or(text.len(), |(byte, _)| end + byte);
     let mut out = String::with_capacity(after - before + 8);
     if before > 0 {

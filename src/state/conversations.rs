@@ -413,9 +413,15 @@ impl ChatState {
     }
 }
 
+/// Characters of a search excerpt before the match: few, so that the match shows in the
+/// row (which ends in "…" where it is cut) even on a phone.
+const EXCERPT_LEAD: usize = 24;
+/// Characters after the match.
+const EXCERPT_TAIL: usize = 60;
+
 /// An excerpt of the first message of `c` that contains `needle`. Every version is
 /// searched: an edited question's original too.
 fn found_in(c: &Conversation, needle: &str) -> Option<String> {
     c.all_messages()
-        .find_map(|m| search::excerpt(&m.content, needle, 60))
+        .find_map(|m| search::excerpt(&m.content, needle, EXCERPT_LEAD, EXCERPT_TAIL))
 }

@@ -39,7 +39,7 @@ fn a_search_without_accents_finds_accented_text() {
     );
     assert!(!contains("Résumé", "resumes"));
     assert_eq!(
-        excerpt("Here is my résumé, two pages", "RESUME", 3),
+        excerpt("Here is my résumé, two pages", "RESUME", 3, 3),
         Some("…my résumé, t…".into())
     );
 }
@@ -93,17 +93,22 @@ fn highlights_every_match_ignoring_case() {
 #[test]
 fn excerpts_cut_around_the_match() {
     assert_eq!(
-        excerpt("one two three four", "three", 4),
+        excerpt("one two three four", "three", 4, 4),
         Some("…two three fou…".into())
     );
-    assert_eq!(excerpt("short", "sh", 10), Some("short".into()));
-    assert_eq!(excerpt("nothing", "zzz", 5), None);
+    // Fewer before than after: the match stays near the start of a narrow row.
     assert_eq!(
-        excerpt("a long way to go", "way", 3),
+        excerpt("one two three four five", "three", 2, 5),
+        Some("…o three four…".into())
+    );
+    assert_eq!(excerpt("short", "sh", 10, 10), Some("short".into()));
+    assert_eq!(excerpt("nothing", "zzz", 5, 5), None);
+    assert_eq!(
+        excerpt("a long way to go", "way", 3, 3),
         Some("…ng way to…".into())
     );
-    assert_eq!(excerpt("line\nbreak", "break", 0), Some("…break".into()));
-    assert_eq!(excerpt("", "", 3), Some("".into()));
+    assert_eq!(excerpt("line\nbreak", "break", 0, 0), Some("…break".into()));
+    assert_eq!(excerpt("", "", 3, 3), Some("".into()));
 }
 
 #[test]
@@ -115,7 +120,7 @@ fn a_kelvin_sign_after_letters_that_grow_when_lowercased_is_highlighted_whole() 
         highlight(text, "k"),
         [("ȺȺ".to_string(), false), ("\u{212A}".to_string(), true)]
     );
-    assert_eq!(excerpt(text, "k", 1), Some("…Ⱥ\u{212A}".into()));
+    assert_eq!(excerpt(text, "k", 1, 1), Some("…Ⱥ\u{212A}".into()));
 }
 
 #[test]
@@ -142,8 +147,8 @@ fn matches_map_back_onto_whole_characters() {
         [("ΟΔΟΣ".to_string(), true)],
         "a final sigma matches a capital sigma"
     );
-    assert_eq!(excerpt("aİİİİb", "b", 2), Some("…İİb".into()));
-    assert_eq!(excerpt("İİİİb", "ii", 1), Some("İİİ…".into()));
+    assert_eq!(excerpt("aİİİİb", "b", 2, 2), Some("…İİb".into()));
+    assert_eq!(excerpt("İİİİb", "ii", 1, 1), Some("İİİ…".into()));
     assert_eq!(highlight("x", "\u{212A}"), [("x".to_string(), false)]);
     assert_eq!(
         highlight("kK", "\u{212A}"),
