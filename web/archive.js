@@ -109,8 +109,8 @@
             const request = store.get(id);
             request.onsuccess = () => {
               const text = request.result;
-              if (search !== searches || text === undefined) return;
-              if (typeof text !== 'string' || mayContain(text, needle)) found(id, String(text));
+              // A missing record, or one that is not text, holds no match.
+              if (search === searches && typeof text === 'string' && mayContain(text, needle)) found(id, text);
             };
           }
           t.oncomplete = resolve;

@@ -356,9 +356,10 @@ impl ChatState {
             .collect()
     }
 
-    /// Hands each archived conversation whose messages contain `query`, other than those
-    /// in `known` (in the list's order), to `on_hit` as soon as its record is read: in the list's order, newest
-    /// first, so that the top of the list fills first. Stops when a newer search starts.
+    /// Hands each archived conversation whose messages contain `query` to `on_hit` as soon
+    /// as its record is read, reading in the list's order (newest first) so that the top
+    /// of the list fills first. Skips those in `known` (in the list's order too). Stops
+    /// when a newer search starts.
     pub async fn search_archive(
         &self,
         query: &str,
@@ -371,7 +372,6 @@ impl ChatState {
         if needle.is_empty() || !self.archive_ready() {
             return;
         }
-        // `known` is in the list's order too.
         let mut known = known.into_iter().peekable();
         let ids: Vec<String> = self.index.with_untracked(|i| {
             i.conversations
