@@ -1,5 +1,5 @@
 // Browser measurements against the built dist/ in headless Chromium, printed as one table
-// (numbers to report, never asserted). Five parts, each runnable alone with
+// (numbers to report, never asserted). Six parts, each runnable alone with
 // `--only <part>` (several: `--only app,counter`); the default runs them all:
 //   app        time to an interactive composer and to exact counts; long tasks around a 1 MB paste
 //   history    start-up with 200 stored conversations and 1,000 messages in the open one
