@@ -41,9 +41,13 @@ async function freshBrowser(t, { timeout = 30_000 } = {}) {
   return { browser, chat: new ChatPage(browser.page, servers) };
 }
 
-/** A fresh profile with the app open, its archive ready, and set up for the mock. */
-async function readyChat(t, options) {
+/**
+ * A fresh profile with the app open, its archive ready, and set up for the mock; with
+ * `quota`, the site may store only that many bytes (set before the page first uses it).
+ */
+async function readyChat(t, { quota, ...options } = {}) {
   const fresh = await freshBrowser(t, options);
+  if (quota) await limitQuota(t, fresh.browser.page, quota);
   await fresh.chat.goto();
   await fresh.chat.waitForArchive('ready');
   await fresh.chat.configureForMock({ remember: true });
@@ -499,12 +503,7 @@ describe('the archive', { timeout: 600_000 }, () => {
   });
 
   it('an import that does not fit in IndexedDB stores nothing and says so; the chat goes on', async (t) => {
-    const { browser, chat } = await freshBrowser(t, { timeout: 60_000 });
-    const page = browser.page;
-    await limitQuota(t, page, QUOTA);
-    await chat.goto();
-    await chat.waitForArchive('ready');
-    await chat.configureForMock({ remember: true });
+    const { browser, chat } = await readyChat(t, { timeout: 60_000, quota: QUOTA });
     const first = await expectUsable(chat, 'A conversation from before the import.');
     await chat.waitUntil(async () => (await chat.archiveIds()).length === 1, { timeout: 10_000, message: 'the conversation in IndexedDB' });
 
@@ -539,12 +538,8 @@ describe('the archive', { timeout: 600_000 }, () => {
   });
 
   it('a write that does not fit in IndexedDB says storage is full; the copy keeps it, and it is stored once there is room', async (t) => {
-    const { browser, chat } = await freshBrowser(t);
+    const { browser, chat } = await readyChat(t, { quota: QUOTA });
     const page = browser.page;
-    await limitQuota(t, page, QUOTA);
-    await chat.goto();
-    await chat.waitForArchive('ready');
-    await chat.configureForMock({ remember: true });
     const first = await expectUsable(chat, 'Before the storage filled up.');
     const id = (await chat.storedIndex()).current;
     await chat.waitUntil(async () => (await chat.archiveRecord(id))?.data.messages.length === 2, {
